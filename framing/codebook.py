@@ -1,0 +1,276 @@
+"""Codebooks: frames and axes as data (YAML), validated on load.
+
+A codebook is what a researcher edits: frames with a description, prototype
+sentences and a weighted lexicon, and bipolar axes between two frames. Errors name
+the file, the frame and the field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from framing.paths import codebooks_dir
+
+_ID_RE = re.compile(r"^[a-z][a-z0-9_\-]*$")
+
+
+class CodebookError(ValueError):
+    """A codebook file is invalid; the message names file, frame and field."""
+
+
+@dataclass
+class Frame:
+    id: str
+    label: str
+    description: str
+    prototypes: list[str]
+    lexicon: dict[str, float] = field(default_factory=dict)
+    counter_examples: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Axis:
+    """A bipolar frame axis. Positive positions lean to ``pole_a``."""
+
+    id: str
+    label: str
+    pole_a: str
+    pole_b: str
+    description: str = ""
+
+
+@dataclass
+class Entity:
+    """An actor of the codebook's gazetteer (used for event matching and evidence)."""
+
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    type: str = ""
+
+
+@dataclass
+class Codebook:
+    """Frames, axes and actors that define what is measured.
+
+    Examples
+    --------
+    >>> cb = Codebook.load("south-asia-security")
+    >>> cb.axis("siege_vs_proxy").pole_a
+    'state_under_siege'
+    """
+
+    id: str
+    name: str
+    description: str
+    frames: list[Frame]
+    axes: list[Axis] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    reference: list[str] = field(default_factory=list)
+    version: str = "1"
+    source: str = ""
+
+    # ------------------------------------------------------------------ access
+    @property
+    def frame_ids(self) -> list[str]:
+        return [f.id for f in self.frames]
+
+    @property
+    def axis_ids(self) -> list[str]:
+        return [a.id for a in self.axes]
+
+    def frame(self, frame_id: str) -> Frame:
+        for f in self.frames:
+            if f.id == frame_id:
+                return f
+        raise KeyError(f"codebook {self.id!r} has no frame {frame_id!r}; frames: {self.frame_ids}")
+
+    def axis(self, axis_id: str) -> Axis:
+        for a in self.axes:
+            if a.id == axis_id:
+                return a
+        raise KeyError(f"codebook {self.id!r} has no axis {axis_id!r}; axes: {self.axis_ids}")
+
+    # ------------------------------------------------------------------ io
+    @classmethod
+    def load(cls, id_or_path: "str | Path | Codebook") -> "Codebook":
+        """Load a built-in codebook by id, or a YAML file by path."""
+        if isinstance(id_or_path, Codebook):
+            return id_or_path
+        path = Path(id_or_path)
+        if not path.suffix and not path.exists():
+            candidate = codebooks_dir() / f"{id_or_path}.yaml"
+            if not candidate.exists():
+                raise CodebookError(
+                    f"unknown codebook {str(id_or_path)!r}: not a file and not a built-in "
+                    f"(built-ins: {', '.join(builtin_ids()) or 'none'})"
+                )
+            path = candidate
+        if not path.exists():
+            raise CodebookError(f"{path}: codebook file not found")
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise CodebookError(f"{path}: not valid YAML ({exc})") from None
+        except UnicodeDecodeError:
+            raise CodebookError(f"{path}: not a UTF-8 text file") from None
+        return cls.from_dict(data, source=str(path))
+
+    @classmethod
+    def from_yaml(cls, text: str, source: str = "<yaml>") -> "Codebook":
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise CodebookError(f"{source}: not valid YAML ({exc})") from None
+        return cls.from_dict(data, source=source)
+
+    @classmethod
+    def from_dict(cls, data: Any, source: str = "<dict>") -> "Codebook":
+        return _parse(data, source)
+
+    def to_dict(self) -> dict:
+        out = {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "version": self.version,
+            "frames": [asdict(f) for f in self.frames],
+            "axes": [asdict(a) for a in self.axes],
+        }
+        if self.entities:
+            out["entities"] = [asdict(e) for e in self.entities]
+        if self.reference:
+            out["reference"] = list(self.reference)
+        return out
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True, width=100)
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.write_text(self.to_yaml(), encoding="utf-8")
+        return path
+
+    @property
+    def sha256(self) -> str:
+        """Hash of the codebook's content (for manifests and caches)."""
+        blob = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def builtin_ids() -> list[str]:
+    folder = codebooks_dir()
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.exists() else []
+
+
+def list_builtin() -> list[Codebook]:
+    return [Codebook.load(i) for i in builtin_ids()]
+
+
+# ---------------------------------------------------------------------- parsing
+def _require(cond: bool, source: str, where: str, message: str) -> None:
+    if not cond:
+        raise CodebookError(f"{source}: {where}: {message}")
+
+
+def _str_list(value: Any, source: str, where: str, *, allow_empty: bool) -> list[str]:
+    if value is None:
+        value = []
+    _require(isinstance(value, list), source, where, f"expected a list of sentences, got {type(value).__name__}")
+    out = []
+    for i, item in enumerate(value):
+        _require(isinstance(item, str) and item.strip() != "", source, f"{where}[{i}]", "expected a non-empty string")
+        out.append(item.strip())
+    _require(allow_empty or len(out) > 0, source, where, "must not be empty")
+    return out
+
+
+def _lexicon(value: Any, source: str, where: str) -> dict[str, float]:
+    if value is None:
+        return {}
+    if isinstance(value, list):  # plain list of terms: weight 1
+        value = {term: 1.0 for term in value}
+    _require(isinstance(value, dict), source, where, "expected a mapping term -> weight")
+    out: dict[str, float] = {}
+    for term, weight in value.items():
+        _require(isinstance(term, str) and term.strip() != "", source, where, f"bad term {term!r}")
+        _require(
+            isinstance(weight, (int, float)) and not isinstance(weight, bool) and weight == weight,
+            source, f"{where}.{term}", f"weight must be a number, got {weight!r}",
+        )
+        _require(0 < float(weight) <= 10, source, f"{where}.{term}", f"weight must be in (0, 10], got {weight!r}")
+        key = term.strip().lower()
+        _require(key not in out, source, f"{where}.{term}", "duplicate term")
+        out[key] = float(weight)
+    return out
+
+
+def _parse(data: Any, source: str) -> Codebook:
+    _require(isinstance(data, dict), source, "top level", "expected a mapping with id, name, frames")
+    cid = data.get("id")
+    _require(isinstance(cid, str) and bool(_ID_RE.match(cid or "")), source, "id",
+             f"expected a lower-case identifier, got {cid!r}")
+    frames_raw = data.get("frames")
+    _require(isinstance(frames_raw, list) and len(frames_raw) > 0, source, "frames", "expected a non-empty list")
+    frames: list[Frame] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(frames_raw):
+        _require(isinstance(raw, dict), source, f"frames[{i}]", "expected a mapping")
+        fid = raw.get("id")
+        _require(isinstance(fid, str) and bool(_ID_RE.match(fid or "")), source, f"frames[{i}].id",
+                 f"expected a lower-case identifier, got {fid!r}")
+        where = f"frame {fid!r}"
+        _require(fid not in seen, source, f"{where}.id", "duplicate frame id")
+        seen.add(fid)
+        frames.append(
+            Frame(
+                id=fid,
+                label=str(raw.get("label") or fid.replace("_", " ")),
+                description=str(raw.get("description") or ""),
+                prototypes=_str_list(raw.get("prototypes"), source, f"{where}.prototypes", allow_empty=False),
+                lexicon=_lexicon(raw.get("lexicon"), source, f"{where}.lexicon"),
+                counter_examples=_str_list(raw.get("counter_examples"), source, f"{where}.counter_examples",
+                                           allow_empty=True),
+            )
+        )
+    axes: list[Axis] = []
+    seen_axes: set[str] = set()
+    for i, raw in enumerate(data.get("axes") or []):
+        _require(isinstance(raw, dict), source, f"axes[{i}]", "expected a mapping")
+        aid = raw.get("id")
+        _require(isinstance(aid, str) and bool(_ID_RE.match(aid or "")), source, f"axes[{i}].id",
+                 f"expected a lower-case identifier, got {aid!r}")
+        where = f"axis {aid!r}"
+        _require(aid not in seen_axes and aid not in seen, source, f"{where}.id", "duplicate id")
+        seen_axes.add(aid)
+        for pole in ("pole_a", "pole_b"):
+            _require(raw.get(pole) in seen, source, f"{where}.{pole}",
+                     f"unknown frame {raw.get(pole)!r} (frames: {sorted(seen)})")
+        _require(raw["pole_a"] != raw["pole_b"], source, where, "pole_a and pole_b must differ")
+        axes.append(Axis(id=aid, label=str(raw.get("label") or aid), pole_a=raw["pole_a"], pole_b=raw["pole_b"],
+                         description=str(raw.get("description") or "")))
+    entities = []
+    for i, raw in enumerate(data.get("entities") or []):
+        if isinstance(raw, str):
+            raw = {"name": raw}
+        _require(isinstance(raw, dict) and isinstance(raw.get("name"), str), source, f"entities[{i}]",
+                 "expected a mapping with a name")
+        entities.append(Entity(name=raw["name"], aliases=[str(a) for a in raw.get("aliases") or []],
+                               type=str(raw.get("type") or "")))
+    return Codebook(
+        id=cid,
+        name=str(data.get("name") or cid),
+        description=str(data.get("description") or ""),
+        frames=frames,
+        axes=axes,
+        entities=entities,
+        reference=_str_list(data.get("reference"), source, "reference", allow_empty=True),
+        version=str(data.get("version", "1")),
+        source=source,
+    )

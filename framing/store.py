@@ -1,0 +1,192 @@
+"""The embedded store: one DuckDB file holds articles, sentences and the embedding cache.
+
+Re-ingesting the same articles adds nothing (``article_id`` is the key). The
+embedding cache is keyed by ``(model_id, sha256(sentence))`` so vectors of different
+encoders never mix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from framing.corpus import ARTICLE_COLUMNS, Corpus
+from framing.paths import default_db_path
+from framing.segment import sentences_of
+
+log = logging.getLogger(__name__)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    article_id VARCHAR PRIMARY KEY,
+    outlet VARCHAR, published DATE, title VARCHAR, text VARCHAR,
+    url VARCHAR, section VARCHAR, author VARCHAR, source VARCHAR,
+    ingested_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS sentences (
+    article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER,
+    text VARCHAR, sha256 VARCHAR,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE TABLE IF NOT EXISTS embeddings (
+    model_id VARCHAR, sha256 VARCHAR, vector BLOB,
+    PRIMARY KEY (model_id, sha256)
+);
+"""
+
+
+def sentence_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Store:
+    """A DuckDB file with the corpus and the embedding cache.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The database file. Default: the per-user store (``FRAMING_DB`` overrides),
+        ``":memory:"`` for a throw-away store.
+    read_only : bool, default False
+    """
+
+    def __init__(self, path: str | Path | None = None, read_only: bool = False):
+        self.path = str(path) if path is not None else str(default_db_path())
+        self.read_only = read_only
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise ValueError(f"{self.path}: cannot open the DuckDB store ({exc})") from None
+        if not read_only:
+            self.con.execute(_SCHEMA)
+
+    # ------------------------------------------------------------ lifecycle
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ articles
+    def add_corpus(self, corpus: Corpus | Iterable, batch_size: int = 2000) -> int:
+        """Store articles and their sentences; returns how many were new."""
+        articles = list(corpus)
+        if not articles:
+            return 0
+        before = self.article_count()
+        now = dt.datetime.now()
+        for i in range(0, len(articles), batch_size):
+            chunk = articles[i:i + batch_size]
+            ids = [a.article_id for a in chunk]
+            existing = set(
+                self.con.execute(
+                    "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]
+                ).fetchnumpy()["article_id"].tolist()
+            )
+            new = [a for a in chunk if a.article_id not in existing]
+            if not new:
+                continue
+            art = pd.DataFrame([a.to_dict() for a in new], columns=ARTICLE_COLUMNS)
+            art["published"] = pd.to_datetime(art["published"], errors="coerce")
+            art["ingested_at"] = now
+            sent_rows = [
+                (s.article_id, s.index, s.start, s.end, s.text, sentence_hash(s.text))
+                for a in new for s in sentences_of(a)
+            ]
+            sents = pd.DataFrame(sent_rows, columns=["article_id", "idx", "start_char", "end_char", "text", "sha256"])
+            self.con.register("_new_articles", art)
+            self.con.register("_new_sentences", sents)
+            self.con.execute(
+                "INSERT INTO articles SELECT article_id, outlet, published, title, text, url, section, author, "
+                "source, ingested_at FROM _new_articles ON CONFLICT DO NOTHING"
+            )
+            self.con.execute("INSERT INTO sentences SELECT * FROM _new_sentences ON CONFLICT DO NOTHING")
+            self.con.unregister("_new_articles")
+            self.con.unregister("_new_sentences")
+        return self.article_count() - before
+
+    def article_count(self) -> int:
+        return int(self.con.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def articles_frame(self, article_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        cols = ", ".join(ARTICLE_COLUMNS)
+        if article_ids is None:
+            frame = self.con.execute(f"SELECT {cols} FROM articles ORDER BY ingested_at, source, article_id").df()
+        else:
+            frame = self.con.execute(
+                f"SELECT {cols} FROM articles WHERE article_id IN (SELECT unnest(?))", [list(article_ids)]
+            ).df()
+            order = {aid: i for i, aid in enumerate(article_ids)}
+            frame = frame.sort_values("article_id", key=lambda s: s.map(order)).reset_index(drop=True)
+        for col in ARTICLE_COLUMNS:
+            if col != "published":
+                frame[col] = frame[col].fillna("").astype(str)
+        return frame
+
+    def corpus(self, article_ids: Sequence[str] | None = None) -> Corpus:
+        return Corpus.from_frame(self.articles_frame(article_ids))
+
+    def iter_corpus(self, batch_size: int = 1000) -> Iterator[Corpus]:
+        """Stream the stored corpus in batches (bounded memory)."""
+        ids = self.con.execute("SELECT article_id FROM articles ORDER BY ingested_at, source, article_id").fetchnumpy()
+        ids = ids["article_id"].tolist()
+        for i in range(0, len(ids), batch_size):
+            yield self.corpus(ids[i:i + batch_size])
+
+    def sentences_frame(self, article_ids: Sequence[str]) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT article_id, idx, start_char, end_char, text, sha256 FROM sentences "
+            "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, idx",
+            [list(article_ids)],
+        ).df()
+
+    # ------------------------------------------------------------ embedding cache
+    def get_embeddings(self, model_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Cached vectors for the given sentence hashes (missing ones are absent)."""
+        if not hashes:
+            return {}
+        wanted = pa.table({"sha256": pa.array(list(dict.fromkeys(hashes)), pa.string())})
+        self.con.register("_wanted", wanted)
+        try:
+            rows = self.con.execute(
+                "SELECT e.sha256, e.vector FROM embeddings e JOIN _wanted w USING (sha256) WHERE e.model_id = ?",
+                [model_id],
+            ).fetchall()
+        finally:
+            self.con.unregister("_wanted")
+        return {h: np.frombuffer(v, dtype=np.float32) for h, v in rows}
+
+    def put_embeddings(self, model_id: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
+        if len(hashes) == 0:
+            return
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        table = pa.table(
+            {
+                "model_id": pa.array([model_id] * len(hashes), pa.string()),
+                "sha256": pa.array(list(hashes), pa.string()),
+                "vector": pa.array([row.tobytes() for row in vectors], pa.binary()),
+            }
+        )
+        self.con.register("_new_vectors", table)
+        try:
+            self.con.execute("INSERT INTO embeddings SELECT * FROM _new_vectors ON CONFLICT DO NOTHING")
+        finally:
+            self.con.unregister("_new_vectors")
+
+    def embedding_count(self, model_id: str | None = None) -> int:
+        if model_id is None:
+            return int(self.con.execute("SELECT count(*) FROM embeddings").fetchone()[0])
+        return int(self.con.execute("SELECT count(*) FROM embeddings WHERE model_id = ?", [model_id]).fetchone()[0])

@@ -153,6 +153,46 @@ class Store:
             [list(article_ids)],
         ).df()
 
+    # ------------------------------------------------------------ ingested files
+    # (added for ingest: which files went into the store, by content sha256)
+    def _ensure_files_table(self) -> None:
+        if not getattr(self, "_files_table_ready", False):
+            if not self.read_only:
+                self.con.execute(
+                    "CREATE TABLE IF NOT EXISTS ingested_files (sha256 VARCHAR PRIMARY KEY, path VARCHAR, "
+                    "size_bytes BIGINT, ingested_at TIMESTAMP)"
+                )
+            self._files_table_ready = True
+
+    def file_ingested(self, sha256: str) -> bool:
+        """Whether a file with this content hash was ingested into the store before."""
+        self._ensure_files_table()
+        try:
+            row = self.con.execute("SELECT 1 FROM ingested_files WHERE sha256 = ?", [sha256]).fetchone()
+        except duckdb.CatalogException:  # read-only store written before this table existed
+            return False
+        return row is not None
+
+    def record_file(self, path: str | Path, sha256: str) -> None:
+        """Remember that the file ``path`` (content hash ``sha256``) was ingested."""
+        self._ensure_files_table()
+        path = Path(path)
+        size = path.stat().st_size if path.exists() else None
+        self.con.execute(
+            "INSERT INTO ingested_files VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [sha256, str(path.resolve()) if path.exists() else str(path), size, dt.datetime.now()],
+        )
+
+    def ingested_files(self) -> pd.DataFrame:
+        """The files ingested so far: sha256, path, size_bytes, ingested_at."""
+        self._ensure_files_table()
+        try:
+            return self.con.execute(
+                "SELECT sha256, path, size_bytes, ingested_at FROM ingested_files ORDER BY ingested_at"
+            ).df()
+        except duckdb.CatalogException:
+            return pd.DataFrame(columns=["sha256", "path", "size_bytes", "ingested_at"])
+
     # ------------------------------------------------------------ embedding cache
     def get_embeddings(self, model_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         """Cached vectors for the given sentence hashes (missing ones are absent)."""
@@ -190,3 +230,4 @@ class Store:
         if model_id is None:
             return int(self.con.execute("SELECT count(*) FROM embeddings").fetchone()[0])
         return int(self.con.execute("SELECT count(*) FROM embeddings WHERE model_id = ?", [model_id]).fetchone()[0])
+

@@ -1,0 +1,39 @@
+"""What every parser gets (a :class:`FileContext`) and yields (:class:`RawRecord`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from framing.corpus import Skipped
+from framing.ingest.sources import InputFile
+
+
+@dataclass
+class RawRecord:
+    """One input record: canonical fields (``id, text, title, outlet, published, url,
+    section, author``; any may be missing) and where it was found (``"line 17"``)."""
+
+    location: str
+    fields: dict[str, Any]
+
+
+@dataclass
+class FileContext:
+    """Per-file state handed to a parser: options in, warnings / skips / progress out."""
+
+    file: InputFile
+    mapping: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    bytes_done: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.file.name
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message if message.startswith(self.name) else f"{self.name}: {message}")
+
+    def skip(self, location: str, reason: str) -> None:
+        self.skipped.append(Skipped(self.name, location, reason))

@@ -1,0 +1,222 @@
+"""Finding input files, reading their bytes safely and telling their format by content.
+
+The format is chosen from the file's *content* first (magic bytes, JSON objects,
+HTML tags, the aggregator block layout) and its extension second, so a seed page
+saved as ``page.dat`` or a JSONL dump called ``export.txt`` still parse right.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from framing.ingest.errors import IngestError
+
+#: Extensions picked up when walking a folder.
+FOLDER_EXTENSIONS = {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson", ".json",
+                     ".csv", ".tsv", ".parquet", ".pq", ".xlsx", ".xlsm"}
+_DOC_NAMES = re.compile(r"^(readme|license|licence|changelog|notice|copying)(\.[a-z0-9]+)?$", re.IGNORECASE)
+
+SNIFF_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One file to read; ``folder_outlet`` is the parent folder's name when found by a folder walk."""
+
+    path: Path
+    folder_outlet: str = ""
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[tuple[str, str]]]:
+    """Files to read for the given paths, folders walked recursively in sorted order.
+
+    Returns
+    -------
+    files : list of InputFile
+    passed_over : list of (path, reason)
+        Files inside folders that were not read (unsupported extension, hidden,
+        README/LICENSE files); the caller reports them.
+
+    Raises
+    ------
+    IngestError
+        For a path that does not exist.
+    """
+    files: list[InputFile] = []
+    passed_over: list[tuple[str, str]] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if not child.is_file():
+                    continue
+                rel = child.relative_to(path)
+                if any(part.startswith(".") for part in rel.parts):
+                    continue
+                if child.suffix.lower() not in FOLDER_EXTENSIONS:
+                    passed_over.append((str(child), f"not read: unsupported file type {child.suffix or '(none)'!r}"))
+                    continue
+                if _DOC_NAMES.match(child.name):
+                    passed_over.append((str(child), "not read: documentation file (pass it explicitly to read it)"))
+                    continue
+                files.append(InputFile(child, folder_outlet=child.parent.name))
+        elif path.is_file():
+            files.append(InputFile(path))
+        elif path.exists():
+            raise IngestError(f"{path}: not a regular file or folder")
+        else:
+            raise IngestError(f"{path}: no such file or folder")
+    return files, passed_over
+
+
+def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
+    """sha256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while True:
+            block = fh.read(chunk)
+            if not block:
+                break
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_head(path: Path, n: int = SNIFF_BYTES) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(n)
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def bom_encoding(head: bytes) -> str | None:
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    return None
+
+
+def looks_binary(head: bytes) -> bool:
+    """True for bytes that are not text (NULs or many control bytes), BOM-marked UTF-16/32 excepted."""
+    if not head or bom_encoding(head) in ("utf-16", "utf-32"):
+        return False
+    if b"\x00" in head:
+        return True
+    control = sum(1 for b in head[:4096] if b < 32 and b not in (9, 10, 12, 13, 27))
+    return control > 0.05 * min(len(head), 4096)
+
+
+def guess_encoding(head: bytes) -> str:
+    """Encoding of a text sample: BOM, else UTF-8 when it decodes, else charset-normalizer's guess (cp1252 fallback)."""
+    bom = bom_encoding(head)
+    if bom:
+        return bom
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8"  # a multi-byte character cut by the sample boundary
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(head).best()
+        if best is not None and best.encoding and best.encoding.replace("_", "-") not in ("utf-8",):
+            return best.encoding
+    except Exception:  # pragma: no cover - charset-normalizer is an optimisation only
+        pass
+    return "cp1252"
+
+
+def decode_bytes(data: bytes, name: str) -> tuple[str, str | None]:
+    """Decode a whole (small) file: ``(text, warning or None)``.
+
+    UTF-8 (with or without BOM) and BOM-marked UTF-16/32 decode silently; anything
+    else is decoded with a detected legacy encoding (or cp1252, then latin-1) and a
+    warning saying so.
+    """
+    bom = bom_encoding(data)
+    if bom:
+        return data.decode(bom, errors="replace"), None
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        position = exc.start
+    encoding = guess_encoding(data[: 1 << 20])
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        encoding = "latin-1"
+        text = data.decode(encoding)
+    return text, (f"{name}: not valid UTF-8 (first bad byte at offset {position}); decoded as {encoding}")
+
+
+_AGG_BLOCK = re.compile(r"^[^\n]{1,120}\n\d{1,2}-\d{1,2}-\d{4}[ \t]*\n- [^\n]+\n- [^\n]+\n", re.MULTILINE)
+_HTML = re.compile(r"<(?:!doctype html|html|head|body|article|p|div|title)\b", re.IGNORECASE)
+
+
+def sniff_format(path: Path, head: bytes) -> str:
+    """The parser to use: ``parquet, xlsx, jsonl, json, html, aggregator, csv, text``.
+
+    Raises
+    ------
+    IngestError
+        For an empty file or one that is binary and not Parquet/XLSX.
+    """
+    suffix = path.suffix.lower()
+    if not head:
+        raise IngestError(f"{path}: empty file")
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"PK\x03\x04"):
+        if suffix in (".xlsx", ".xlsm") or b"xl/" in head or b"[Content_Types].xml" in head:
+            return "xlsx"
+        raise IngestError(f"{path}: a ZIP archive, not a readable article file (unzip it first)")
+    if looks_binary(head):
+        kind = "an old Excel .xls file (save it as .xlsx)" if head.startswith(b"\xd0\xcf\x11\xe0") else "a binary file"
+        raise IngestError(f"{path}: {kind}, not text; cannot read articles from it")
+    enc = guess_encoding(head)
+    sample = head.decode(enc, errors="replace").lstrip("\ufeff")
+    if not sample.strip():
+        raise IngestError(f"{path}: empty file (only whitespace)")
+    stripped = sample.lstrip()
+    if stripped.startswith("{"):
+        return "jsonl"
+    if stripped.startswith("[") and (suffix == ".json" or stripped[1:].lstrip()[:1] in ("{", "]")):
+        return "json"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if suffix in (".html", ".htm", ".xhtml") or (stripped.startswith("<") and _HTML.search(sample[:4096])):
+        return "html"
+    normalised = sample.replace("\r\n", "\n").replace("\r", "\n")
+    if _AGG_BLOCK.search(normalised):
+        return "aggregator"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    if suffix in (".parquet", ".pq"):
+        raise IngestError(f"{path}: has a Parquet extension but is not a Parquet file")
+    if suffix in (".xlsx", ".xlsm"):
+        raise IngestError(f"{path}: has an Excel extension but is not an .xlsx file")
+    return "text"
+
+
+def iter_lines(path: Path) -> Iterator[tuple[int, bytes, int]]:
+    """Stream a file's lines as bytes: ``(line_number, line, bytes_so_far)`` (bounded memory)."""
+    done = 0
+    with open(path, "rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            done += len(line)
+            yield number, line, done

@@ -1,0 +1,256 @@
+"""Record-per-row formats: JSONL (and JSON arrays), CSV/TSV, Parquet, XLSX.
+
+JSONL, CSV and Parquet are streamed (line by line, in pandas chunks, in Arrow
+record batches), so files of hundreds of MB are read in bounded memory. Column
+names are matched to article fields by :func:`framing.ingest.fields.resolve_columns`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from typing import Any, Iterable, Iterator
+
+from framing.ingest.base import FileContext, RawRecord
+from framing.ingest.errors import IngestError
+from framing.ingest.fields import resolve_columns
+from framing.ingest.sources import bom_encoding, guess_encoding, iter_lines, read_head
+
+PARQUET_BATCH_ROWS = 2000
+
+
+def _no_text_error(ctx: FileContext, columns: Iterable[str], what: str = "columns") -> IngestError:
+    cols = ", ".join(str(c) for c in columns) or "(none)"
+    mapped = ctx.mapping.get("text")
+    hint = (f"the mapped text column {mapped!r} is not among them" if mapped
+            else "name the text column with mapping={'text': '<column>'} (CLI: --map text=<column>)")
+    return IngestError(f"{ctx.name}: no recognisable text column; {what} found: {cols}; {hint}")
+
+
+def _check_mapping(ctx: FileContext, columns: list[str], found: dict[str, str]) -> None:
+    for field, column in ctx.mapping.items():
+        if found.get(field) != column and column not in columns:
+            ctx.warn(f"mapped column {column!r} (for {field}) not found; columns: {', '.join(columns)}")
+
+
+def _record(found: dict[str, str], row: dict[str, Any]) -> dict[str, Any]:
+    return {field: row.get(column) for field, column in found.items()}
+
+
+# ---------------------------------------------------------------- JSON lines
+def parse_jsonl(ctx: FileContext) -> Iterator[RawRecord]:
+    """Stream a JSON-lines file; a malformed line is skipped and reported, the rest kept."""
+    path = ctx.file.path
+    head = read_head(path, 4)
+    enc = bom_encoding(head)
+    if enc in ("utf-16", "utf-32"):
+        lines = _text_lines(path, enc)
+    else:
+        lines = iter_lines(path)
+    resolved: dict[tuple, dict[str, str]] = {}
+    fallback: str | None = None
+    bad_encoding_lines = 0
+    checked = False
+    for number, raw, done in lines:
+        ctx.bytes_done = done
+        if isinstance(raw, bytes):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                if fallback is None:
+                    fallback = guess_encoding(raw)
+                line = raw.decode(fallback, errors="replace")
+                bad_encoding_lines += 1
+        else:
+            line = raw
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            ctx.skip(f"line {number}", f"malformed JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(obj, dict):
+            ctx.skip(f"line {number}", f"not a JSON object (got {type(obj).__name__})")
+            continue
+        key = tuple(obj.keys())
+        found = resolved.get(key)
+        if found is None:
+            found = resolved[key] = resolve_columns(key, ctx.mapping)
+            if not checked:
+                checked = True
+                if "text" not in found:
+                    raise _no_text_error(ctx, key, what="keys")
+                _check_mapping(ctx, list(key), found)
+        yield RawRecord(f"line {number}", _record(found, obj))
+    if bad_encoding_lines:
+        ctx.warn(f"{bad_encoding_lines} line(s) not valid UTF-8; decoded as {fallback}")
+
+
+def _text_lines(path, encoding) -> Iterator[tuple[int, str, int]]:
+    done = 0
+    with open(path, encoding=encoding, errors="replace") as fh:
+        for number, line in enumerate(fh, start=1):
+            done += len(line.encode("utf-8"))
+            yield number, line, done
+
+
+def parse_json_array(ctx: FileContext, text: str) -> Iterator[RawRecord]:
+    """A JSON file holding a list of article objects (or ``{"articles": [...]}``); read whole."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise IngestError(f"{ctx.name}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    if isinstance(data, dict):
+        lists = [v for v in data.values() if isinstance(v, list)]
+        if len(lists) != 1:
+            raise IngestError(f"{ctx.name}: a JSON object, expected a list of articles (or one list inside it)")
+        data = lists[0]
+    if not isinstance(data, list):
+        raise IngestError(f"{ctx.name}: expected a JSON list of article objects, got {type(data).__name__}")
+    checked = False
+    for i, obj in enumerate(data, start=1):
+        if not isinstance(obj, dict):
+            ctx.skip(f"item {i}", f"not a JSON object (got {type(obj).__name__})")
+            continue
+        found = resolve_columns(obj.keys(), ctx.mapping)
+        if not checked:
+            checked = True
+            if "text" not in found:
+                raise _no_text_error(ctx, obj.keys(), what="keys")
+        yield RawRecord(f"item {i}", _record(found, obj))
+
+
+# ---------------------------------------------------------------- CSV / TSV
+def parse_csv(ctx: FileContext) -> Iterator[RawRecord]:
+    """Stream a CSV/TSV file row by row (delimiter sniffed, encoding detected).
+
+    A row with more fields than the header is skipped and reported; missing
+    trailing fields are read as empty.
+    """
+    path = ctx.file.path
+    head = read_head(path)
+    encoding = guess_encoding(head)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        ctx.warn(f"not valid UTF-8; decoded as {encoding}")
+    sample = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    if path.suffix.lower() == ".tsv":
+        delimiter = "\t"
+    else:
+        first_line = sample.split("\n", 1)[0]
+        try:
+            delimiter = csv.Sniffer().sniff(first_line + "\n", delimiters=",;\t|").delimiter
+        except csv.Error:
+            delimiter = ","
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    size = max(path.stat().st_size, 1)
+    replaced_rows = 0
+    short_rows = 0
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise IngestError(f"{ctx.name}: empty CSV (no header row)")
+            columns = [c.strip().lstrip("\ufeff") for c in header]
+            found = resolve_columns(columns, ctx.mapping)
+            if "text" not in found:
+                raise _no_text_error(ctx, [c for c in columns if c])
+            _check_mapping(ctx, columns, found)
+            index = {field: columns.index(col) for field, col in found.items()}
+            width = len(columns)
+            row_number = 1
+            for row in reader:
+                row_number += 1
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue
+                if len(row) > width:
+                    ctx.skip(f"row {row_number}", f"{len(row)} fields but the header has {width} (unquoted delimiter?)")
+                    continue
+                if len(row) < width:
+                    short_rows += 1
+                values = {field: (row[i] if i < len(row) else "") for field, i in index.items()}
+                if encoding.startswith("utf-8") and any("\ufffd" in v for v in values.values()):
+                    replaced_rows += 1
+                if row_number % 1000 == 0:
+                    ctx.bytes_done = min(size, _tell(fh, size))
+                yield RawRecord(f"row {row_number}", values)
+        except csv.Error as exc:
+            raise IngestError(f"{ctx.name}: cannot parse as CSV near row {reader.line_num} ({exc})") from None
+    ctx.bytes_done = size
+    if short_rows:
+        ctx.warn(f"{short_rows} row(s) had fewer fields than the header; missing fields read as empty")
+    if replaced_rows:
+        ctx.warn(f"{replaced_rows} row(s) contained bytes that are not valid UTF-8 (replaced by U+FFFD)")
+
+
+def _tell(fh, size: int) -> int:
+    try:
+        return int(fh.buffer.tell())
+    except (OSError, AttributeError, ValueError):
+        return size
+
+
+# ---------------------------------------------------------------- Parquet
+def parse_parquet(ctx: FileContext) -> Iterator[RawRecord]:
+    """Stream a Parquet file in Arrow record batches, reading only the needed columns."""
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(ctx.file.path)
+    except Exception as exc:  # pyarrow raises several types for corrupt files
+        raise IngestError(f"{ctx.name}: cannot read as Parquet ({exc})") from None
+    columns = list(pf.schema_arrow.names)
+    found = resolve_columns(columns, ctx.mapping)
+    if "text" not in found:
+        raise _no_text_error(ctx, columns)
+    _check_mapping(ctx, columns, found)
+    size = max(ctx.file.path.stat().st_size, 1)
+    n_rows = max(pf.metadata.num_rows, 1)
+    row_number = 0
+    try:
+        for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=list(dict.fromkeys(found.values()))):
+            data = batch.to_pydict()
+            cols = [data[c] for c in found.values()]
+            for values in zip(*cols):
+                row_number += 1
+                yield RawRecord(f"row {row_number}", dict(zip(found.keys(), values)))
+            ctx.bytes_done = int(size * row_number / n_rows)
+    except OSError as exc:
+        raise IngestError(f"{ctx.name}: Parquet read failed at row {row_number + 1} ({exc})") from None
+
+
+# ---------------------------------------------------------------- XLSX
+def parse_xlsx(ctx: FileContext) -> Iterator[RawRecord]:
+    """Read the first worksheet of an .xlsx workbook row by row (openpyxl read-only mode)."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(ctx.file.path, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
+        raise IngestError(f"{ctx.name}: cannot read as an Excel workbook ({exc})") from None
+    try:
+        ws = wb.worksheets[0]
+        if len(wb.worksheets) > 1:
+            ctx.warn(f"{len(wb.worksheets)} worksheets; reading only the first ({ws.title!r})")
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise IngestError(f"{ctx.name}: empty worksheet {ws.title!r}")
+        columns = ["" if c is None else str(c) for c in header]
+        found = resolve_columns(columns, ctx.mapping)
+        if "text" not in found:
+            raise _no_text_error(ctx, [c for c in columns if c])
+        _check_mapping(ctx, columns, found)
+        index = {field: columns.index(col) for field, col in found.items()}
+        for number, values in enumerate(rows, start=2):
+            if values is None or all(v is None for v in values):
+                continue
+            yield RawRecord(
+                f"row {number}",
+                {field: (values[i] if i < len(values) else None) for field, i in index.items()},
+            )
+    finally:
+        wb.close()
+

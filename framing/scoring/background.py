@@ -1,0 +1,58 @@
+"""Generic news sentences used as a calibration background.
+
+Written for this package (not taken from any corpus): ordinary reporting on many
+topics, none of it framed. Frame scores are calibrated against the codebook's own
+neutral ``reference`` sentences plus these, so an article is 'on a frame' only when
+it is clearly closer to the frame's prototypes than everyday news copy is.
+"""
+
+GENERIC_SENTENCES: tuple[str, ...] = (
+    "The meeting began at ten o'clock and lasted about two hours.",
+    "Officials said more details would be released later in the week.",
+    "The company reported quarterly revenue slightly above analysts' expectations.",
+    "Heavy rain is expected across the northern districts over the weekend.",
+    "The match ended in a draw after a goalless second half.",
+    "The new bridge is scheduled to open to traffic next spring.",
+    "Shares closed higher on Tuesday as investors awaited the central bank's decision.",
+    "The museum will extend its opening hours during the summer holidays.",
+    "A spokesperson declined to comment on the report.",
+    "The committee will publish its findings at the end of the month.",
+    "Schools in the city reopened on Monday after the winter break.",
+    "The minister arrived in the capital on Sunday for a two-day visit.",
+    "Prices of fresh vegetables rose in local markets this month.",
+    "The festival drew thousands of visitors from across the country.",
+    "The airline announced new direct flights starting in June.",
+    "The court adjourned the hearing until next week.",
+    "Farmers expect a good wheat harvest after favourable weather.",
+    "The university admitted a record number of students this year.",
+    "Traffic was diverted while repair work continued on the main road.",
+    "The report was prepared by a team of independent researchers.",
+    "The statement was issued late on Thursday evening.",
+    "Both sides agreed to meet again after the holidays.",
+    "The population of the province has grown steadily over the past decade.",
+    "The hospital opened a new wing for children last year.",
+    "Electricity tariffs will be reviewed by the regulator in the next quarter.",
+    "The film premiered at an international festival in the autumn.",
+    "Exports of textiles increased compared with the same period last year.",
+    "The city council approved the budget for the coming financial year.",
+    "Police said the road accident involved two buses and a truck.",
+    "The team will travel abroad for a series of friendly matches.",
+    "The government launched a campaign to encourage tree planting.",
+    "Temperatures are forecast to drop sharply by the end of the week.",
+    "The book has been translated into several languages.",
+    "Officials discussed trade, energy and education during the talks.",
+    "The delegation was received at the airport by senior officials.",
+    "A new census is planned for next year.",
+    "The central bank kept its policy rate unchanged.",
+    "Voters will elect members of local councils in the autumn.",
+    "The project is funded jointly by the federal and provincial governments.",
+    "The newspaper published the interview in its weekend edition.",
+    "The price of petrol was raised by a small amount from midnight.",
+    "Scientists presented their results at a conference in Geneva.",
+    "Talks on the agreement are expected to continue next month.",
+    "The ceremony was attended by diplomats, officials and journalists.",
+    "The factory employs about two thousand workers.",
+    "Passengers faced delays because of fog at the airport.",
+    "The ministry said the figures would be revised later.",
+    "The prime minister chaired a cabinet meeting on Wednesday.",
+)

@@ -1,0 +1,154 @@
+"""Encoders: the int8 ONNX model agrees with torch, the static model is sane, and the
+embedding cache keeps vectors of different encoders apart."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from framing.embedding import embed_sentences
+from framing.encoders import (
+    ONNX_MODEL_ID,
+    OnnxEncoder,
+    StaticEncoder,
+    default_threads,
+    distil_static_model,
+    get_encoder,
+    is_model2vec_dir,
+)
+from framing.store import Store
+
+# Written for this test (not from any corpus): short, long, numeric, non-ASCII, empty-ish.
+OWN_SENTENCES = [
+    "The provincial government announced a new security plan after the attack on the market.",
+    "Officials blamed a foreign intelligence agency for funding the militants.",
+    "Human rights groups said hundreds of activists had disappeared without trial.",
+    "Prices of wheat flour rose by 12 percent in March, the statistics bureau said.",
+    "The minister urged citizens to stay resilient in the face of terrorism.",
+    "Critics accuse the army of using militant groups as proxies against separatists.",
+    "Rain is expected across the north on Thursday.",
+    "Kabul, Islamabad and Tehran held talks on border trade.",
+    "¿Dónde está la estación? Ça va très bien — naïve café.",
+    "ok",
+    " ".join(["The long sentence keeps going with clauses about border security and trade"] * 40),
+]
+
+
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a * b).sum(axis=1)
+
+
+@pytest.fixture(scope="module")
+def onnx_encoder():
+    return get_encoder("onnx")
+
+
+@pytest.fixture(scope="module")
+def static_encoder():
+    # Distilled once per machine into the per-user cache (~25 s on an idle 2-core machine).
+    return get_encoder("static")
+
+
+def test_onnx_matches_torch_on_own_sentences(encoder, onnx_encoder):
+    a = onnx_encoder.encode(OWN_SENTENCES)
+    b = encoder.encode(OWN_SENTENCES)
+    assert a.shape == b.shape == (len(OWN_SENTENCES), 384)
+    assert a.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    cos = _cosines(a, b)
+    assert cos.mean() >= 0.999, cos
+    assert cos.min() >= 0.995, cos
+
+
+def test_onnx_matches_torch_on_real_sentences(encoder, onnx_encoder, eval_dir):
+    path = eval_dir / "frac_sentences" / "sentences.jsonl"
+    texts = [json.loads(line)["text"] for line in path.read_text().splitlines() if line.strip()][:100]
+    assert len(texts) == 100
+    cos = _cosines(onnx_encoder.encode(texts), encoder.encode(texts))
+    assert cos.mean() >= 0.999, cos.mean()
+
+
+def test_onnx_order_and_batching_do_not_change_vectors(onnx_encoder):
+    one_by_one = np.vstack([onnx_encoder.encode([s]) for s in OWN_SENTENCES[:5]])
+    batched = onnx_encoder.encode(OWN_SENTENCES[:5])
+    np.testing.assert_allclose(one_by_one, batched, atol=1e-5)
+    reversed_ = onnx_encoder.encode(OWN_SENTENCES[:5][::-1])[::-1]
+    np.testing.assert_allclose(reversed_, batched, atol=1e-5)
+    assert onnx_encoder.encode([]).shape == (0, 384)
+
+
+def test_onnx_settings(onnx_encoder):
+    assert onnx_encoder.model_id == ONNX_MODEL_ID
+    assert onnx_encoder.max_length_ == 256  # the sentence-transformers config of the default model
+    assert onnx_encoder.threads_ == default_threads()
+    one = OnnxEncoder(threads=1, batch_size=4)
+    np.testing.assert_allclose(one.encode(OWN_SENTENCES[:6]), onnx_encoder.encode(OWN_SENTENCES[:6]), atol=1e-5)
+    with pytest.raises(ValueError, match="batch_size"):
+        OnnxEncoder(batch_size=0)
+    with pytest.raises(ValueError, match="not found"):
+        OnnxEncoder(model_path="/nonexistent/model.onnx")
+
+
+def test_default_threads_env(monkeypatch):
+    monkeypatch.setenv("FRAMING_NUM_THREADS", "1")
+    assert default_threads() == 1
+    monkeypatch.setenv("FRAMING_NUM_THREADS", "zero")
+    with pytest.raises(ValueError, match="zero"):
+        default_threads()
+    monkeypatch.delenv("FRAMING_NUM_THREADS")
+    assert 1 <= default_threads() <= (__import__("os").cpu_count() or 1)
+
+
+def test_static_encoder_shape_norm_determinism(static_encoder):
+    v = static_encoder.encode(OWN_SENTENCES)
+    assert v.shape == (len(OWN_SENTENCES), 256)
+    assert v.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_array_equal(v, static_encoder.encode(OWN_SENTENCES))
+    np.testing.assert_array_equal(v[2:4], static_encoder.encode(OWN_SENTENCES[2:4]))
+    # it still carries meaning: the two "foreign sponsor / proxies" sentences are closer
+    # to each other than to the weather forecast
+    assert v[1] @ v[5] > v[1] @ v[6]
+    assert static_encoder.model_id.startswith("model2vec:")
+    assert static_encoder.encode([]).shape == (0, 256)
+
+
+def test_static_model_is_cached_and_loadable_by_dir(static_encoder):
+    path = distil_static_model()  # second call: the cached folder, no new distillation
+    assert path == static_encoder.path_
+    assert is_model2vec_dir(path)
+    again = get_encoder(str(path))
+    assert isinstance(again, StaticEncoder)
+    assert again.model_id == static_encoder.model_id
+    np.testing.assert_array_equal(again.encode(OWN_SENTENCES[:3]), static_encoder.encode(OWN_SENTENCES[:3]))
+
+
+def test_get_encoder_rejects_unknown_names():
+    with pytest.raises(ValueError, match="no-such-encoder"):
+        get_encoder("no-such-encoder")
+    with pytest.raises(ValueError, match="model2vec"):
+        StaticEncoder(model_dir="/")
+
+
+def test_cache_keys_keep_encoders_apart(encoder, onnx_encoder, static_encoder, hashing_encoder):
+    ids = {encoder.model_id, onnx_encoder.model_id, static_encoder.model_id, hashing_encoder.model_id}
+    assert len(ids) == 4
+    texts = OWN_SENTENCES[:6]
+    with Store(":memory:") as store:
+        a = embed_sentences(texts, onnx_encoder, store)
+        b = embed_sentences(texts, static_encoder, store)
+        c = embed_sentences(texts, hashing_encoder, store)
+        # read back from the cache: each encoder gets its own vectors, never another's
+        np.testing.assert_allclose(embed_sentences(texts, onnx_encoder, store), a, atol=1e-6)
+        np.testing.assert_allclose(embed_sentences(texts, static_encoder, store), b, atol=1e-6)
+        calls = hashing_encoder.calls
+        np.testing.assert_allclose(embed_sentences(texts, hashing_encoder, store), c, atol=1e-6)
+        assert hashing_encoder.calls == calls
+        # counts last: Store.embedding_count leaves a DuckDB result open (see report)
+        assert store.embedding_count(onnx_encoder.model_id) == 6
+        assert store.embedding_count(static_encoder.model_id) == 6
+        assert store.embedding_count(hashing_encoder.model_id) == 6
+        assert store.embedding_count() == 18
+        assert a.shape[1] == 384 and b.shape[1] == 256

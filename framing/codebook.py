@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,6 +20,13 @@ import yaml
 from framing.paths import codebooks_dir
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_\-]*$")
+log = logging.getLogger(__name__)
+
+#: Keys the schema knows; anything else is reported (logged) as a probable typo.
+_TOP_KEYS = {"id", "name", "description", "version", "frames", "axes", "entities", "reference"}
+_FRAME_KEYS = {"id", "label", "description", "prototypes", "lexicon", "counter_examples"}
+_AXIS_KEYS = {"id", "label", "pole_a", "pole_b", "description"}
+_ENTITY_KEYS = {"name", "aliases", "type"}
 
 
 class CodebookError(ValueError):
@@ -74,7 +82,7 @@ class Codebook:
     entities: list[Entity] = field(default_factory=list)
     reference: list[str] = field(default_factory=list)
     version: str = "1"
-    source: str = ""
+    source: str = field(default="", compare=False)
 
     # ------------------------------------------------------------------ access
     @property
@@ -114,18 +122,22 @@ class Codebook:
             path = candidate
         if not path.exists():
             raise CodebookError(f"{path}: codebook file not found")
+        if not path.is_file():
+            raise CodebookError(f"{path}: not a file (expected a codebook YAML file)")
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise CodebookError(f"{path}: not valid YAML ({exc})") from None
+            text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise CodebookError(f"{path}: not a UTF-8 text file") from None
-        return cls.from_dict(data, source=str(path))
+        except OSError as exc:
+            raise CodebookError(f"{path}: cannot read codebook file ({exc.strerror or exc})") from None
+        return cls.from_yaml(text, source=str(path))
 
     @classmethod
     def from_yaml(cls, text: str, source: str = "<yaml>") -> "Codebook":
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        except _DuplicateKeyError as exc:
+            raise CodebookError(f"{source}: {exc}") from None
         except yaml.YAMLError as exc:
             raise CodebookError(f"{source}: not valid YAML ({exc})") from None
         return cls.from_dict(data, source=source)
@@ -164,6 +176,16 @@ class Codebook:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+def _check_shared_prototypes(frames: list[Frame], source: str) -> None:
+    """Log prototypes that appear in more than one frame (they blur both frames)."""
+    owner: dict[str, str] = {}
+    for f in frames:
+        for p in f.prototypes:
+            other = owner.setdefault(p.lower(), f.id)
+            if other != f.id:
+                log.warning("%s: frame %r.prototypes: %r is also a prototype of frame %r", source, f.id, p, other)
+
+
 def builtin_ids() -> list[str]:
     folder = codebooks_dir()
     return sorted(p.stem for p in folder.glob("*.yaml")) if folder.exists() else []
@@ -174,6 +196,37 @@ def list_builtin() -> list[Codebook]:
 
 
 # ---------------------------------------------------------------------- parsing
+class _DuplicateKeyError(yaml.constructor.ConstructorError):
+    pass
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that rejects duplicate mapping keys (plain YAML keeps the last one silently,
+    which would drop a frame's lexicon term or a whole field without notice)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                continue  # let SafeLoader raise its own error
+            if key in seen:
+                raise _DuplicateKeyError(
+                    f"line {key_node.start_mark.line + 1}: duplicate key {key!r} "
+                    f"(first at line {seen[key] + 1})"
+                )
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
+def _warn_unknown(raw: dict, known: set[str], source: str, where: str) -> None:
+    for key in raw:
+        if key not in known:
+            log.warning("%s: %s: unknown field %r ignored (known: %s)", source, where, key, ", ".join(sorted(known)))
+
+
 def _require(cond: bool, source: str, where: str, message: str) -> None:
     if not cond:
         raise CodebookError(f"{source}: {where}: {message}")
@@ -184,9 +237,14 @@ def _str_list(value: Any, source: str, where: str, *, allow_empty: bool) -> list
         value = []
     _require(isinstance(value, list), source, where, f"expected a list of sentences, got {type(value).__name__}")
     out = []
+    seen: dict[str, int] = {}
     for i, item in enumerate(value):
         _require(isinstance(item, str) and item.strip() != "", source, f"{where}[{i}]", "expected a non-empty string")
-        out.append(item.strip())
+        text = " ".join(item.split())
+        key = text.lower()
+        _require(key not in seen, source, f"{where}[{i}]", f"duplicate of item {seen.get(key)}: {text!r}")
+        seen[key] = i
+        out.append(text)
     _require(allow_empty or len(out) > 0, source, where, "must not be empty")
     return out
 
@@ -199,13 +257,13 @@ def _lexicon(value: Any, source: str, where: str) -> dict[str, float]:
     _require(isinstance(value, dict), source, where, "expected a mapping term -> weight")
     out: dict[str, float] = {}
     for term, weight in value.items():
-        _require(isinstance(term, str) and term.strip() != "", source, where, f"bad term {term!r}")
+        _require(isinstance(term, str) and term.strip() != "", source, where, f"bad term {term!r} (terms must be text)")
         _require(
             isinstance(weight, (int, float)) and not isinstance(weight, bool) and weight == weight,
             source, f"{where}.{term}", f"weight must be a number, got {weight!r}",
         )
         _require(0 < float(weight) <= 10, source, f"{where}.{term}", f"weight must be in (0, 10], got {weight!r}")
-        key = term.strip().lower()
+        key = " ".join(term.split()).lower()
         _require(key not in out, source, f"{where}.{term}", "duplicate term")
         out[key] = float(weight)
     return out
@@ -213,6 +271,7 @@ def _lexicon(value: Any, source: str, where: str) -> dict[str, float]:
 
 def _parse(data: Any, source: str) -> Codebook:
     _require(isinstance(data, dict), source, "top level", "expected a mapping with id, name, frames")
+    _warn_unknown(data, _TOP_KEYS, source, "top level")
     cid = data.get("id")
     _require(isinstance(cid, str) and bool(_ID_RE.match(cid or "")), source, "id",
              f"expected a lower-case identifier, got {cid!r}")
@@ -228,6 +287,7 @@ def _parse(data: Any, source: str) -> Codebook:
         where = f"frame {fid!r}"
         _require(fid not in seen, source, f"{where}.id", "duplicate frame id")
         seen.add(fid)
+        _warn_unknown(raw, _FRAME_KEYS, source, where)
         frames.append(
             Frame(
                 id=fid,
@@ -249,20 +309,29 @@ def _parse(data: Any, source: str) -> Codebook:
         where = f"axis {aid!r}"
         _require(aid not in seen_axes and aid not in seen, source, f"{where}.id", "duplicate id")
         seen_axes.add(aid)
+        _warn_unknown(raw, _AXIS_KEYS, source, where)
         for pole in ("pole_a", "pole_b"):
-            _require(raw.get(pole) in seen, source, f"{where}.{pole}",
+            _require(isinstance(raw.get(pole), str) and raw.get(pole) in seen, source, f"{where}.{pole}",
                      f"unknown frame {raw.get(pole)!r} (frames: {sorted(seen)})")
         _require(raw["pole_a"] != raw["pole_b"], source, where, "pole_a and pole_b must differ")
         axes.append(Axis(id=aid, label=str(raw.get("label") or aid), pole_a=raw["pole_a"], pole_b=raw["pole_b"],
                          description=str(raw.get("description") or "")))
     entities = []
-    for i, raw in enumerate(data.get("entities") or []):
+    entities_raw = data.get("entities") or []
+    _require(isinstance(entities_raw, list), source, "entities", "expected a list of actors")
+    for i, raw in enumerate(entities_raw):
         if isinstance(raw, str):
             raw = {"name": raw}
-        _require(isinstance(raw, dict) and isinstance(raw.get("name"), str), source, f"entities[{i}]",
-                 "expected a mapping with a name")
-        entities.append(Entity(name=raw["name"], aliases=[str(a) for a in raw.get("aliases") or []],
+        _require(isinstance(raw, dict) and isinstance(raw.get("name"), str) and raw["name"].strip() != "",
+                 source, f"entities[{i}]", "expected a mapping with a name")
+        _warn_unknown(raw, _ENTITY_KEYS, source, f"entity {raw['name']!r}")
+        aliases = raw.get("aliases") or []
+        if isinstance(aliases, str):
+            aliases = [aliases]
+        _require(isinstance(aliases, list), source, f"entity {raw['name']!r}.aliases", "expected a list of names")
+        entities.append(Entity(name=raw["name"].strip(), aliases=[str(a).strip() for a in aliases if str(a).strip()],
                                type=str(raw.get("type") or "")))
+    _check_shared_prototypes(frames, source)
     return Codebook(
         id=cid,
         name=str(data.get("name") or cid),

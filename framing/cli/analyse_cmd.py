@@ -1,1 +1,209 @@
-"""Commands of this module are registered on ``framing.cli._app.app``."""
+"""``framing analyse`` (score articles on a codebook) and ``framing codebooks`` (list built-ins)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
+
+import typer
+
+from framing.cli._app import DB_HELP, app
+
+#: Engines that run the scoring. Other modules may register more (e.g. "dask"):
+#: ``ENGINES[name] = fn(paths, codebook=..., encoder=..., store=..., settings=..., progress=..., scheduler=...)``
+#: returning an ``Analysis``.
+ENGINES: Dict[str, Callable] = {}
+
+_STDOUT_FORMATS = ("csv", "json", "md")
+
+
+class _Bars:
+    """A tqdm bar per stage of ``analyse`` (on stderr; silent when stderr is not a terminal)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.stage: str | None = None
+        self.bar = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            self.bar = tqdm(total=total, desc=stage, unit="sent" if stage == "embed" else "",
+                            file=sys.stderr, leave=False, disable=None)
+        if self.bar is not None:
+            self.bar.total = total
+            self.bar.n = done
+            self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _print_table(scores) -> None:
+    """A readable score table on stdout."""
+    import pandas as pd
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold")
+    frame_cols = [c for c in scores.columns if c.startswith("frame:")]
+    axis_cols = [c for c in scores.columns if c.startswith("axis:") and c.count(":") == 1]
+    table.add_column("outlet")
+    table.add_column("date", no_wrap=True, min_width=10)
+    table.add_column("title", max_width=38, overflow="ellipsis", no_wrap=True)
+    table.add_column("relev.", justify="right")
+    for c in frame_cols:
+        table.add_column(c.split(":", 1)[1].replace("_", " "), justify="right", max_width=11)
+    for c in axis_cols:
+        table.add_column(f"{c.split(':', 1)[1].replace('_', ' ')} [95% CI]", justify="right", no_wrap=True,
+                         min_width=22)
+    for _, row in scores.iterrows():
+        date = "" if pd.isna(row["published"]) else pd.Timestamp(row["published"]).date().isoformat()
+        cells = [str(row["outlet"]), date, str(row["title"]),
+                 f"{row['relevance']:.2f}" + (" off" if row["off_topic"] else "")]
+        cells += [f"{row[c]:.2f}" for c in frame_cols]
+        cells += [f"{row[c]:+.2f} [{row[c + ':lo']:+.2f}, {row[c + ':hi']:+.2f}]" for c in axis_cols]
+        table.add_row(*cells)
+    Console(width=max(160, Console().width)).print(table)
+
+
+def _print_as(tables: dict, fmt: str) -> None:
+    import pandas as pd
+
+    if fmt == "csv":
+        for name, frame in tables.items():
+            if len(tables) > 1:
+                typer.echo(f"# {name}")
+            typer.echo(frame.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        import json
+
+        data = {name: json.loads(frame.to_json(orient="records", date_format="iso")) for name, frame in tables.items()}
+        typer.echo(json.dumps(data if len(data) > 1 else next(iter(data.values())), indent=2, ensure_ascii=False))
+    else:  # md
+        for name, frame in tables.items():
+            typer.echo(f"## {name}\n")
+            typer.echo(pd.DataFrame(frame).to_markdown(index=False))
+            typer.echo("")
+
+
+@app.command("analyse")
+def analyse_command(
+    paths: Optional[List[Path]] = typer.Argument(
+        None, help="Files or folders of articles (default: the bundled demo corpus)."),
+    codebook: str = typer.Option("south-asia-security", "--codebook", "-c",
+                                 help="Built-in codebook id (see `framing codebooks`) or a YAML file."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o",
+                                       help="Write tables here (+ manifest.json); default: print a table."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f",
+                                      help="csv|xlsx|parquet|json|md (default: from the --out suffix)."),
+    long: bool = typer.Option(False, "--long", help="Add the long table of components and evidence."),
+    encoder: Optional[str] = typer.Option(None, "--encoder",
+                                          help="'sentence-transformers' (default) or a model directory."),
+    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
+    engine: str = typer.Option("local", "--engine", help="Where scoring runs: local (default) or dask."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (--engine dask)."),
+    model: Optional[Path] = typer.Option(None, "--model", help="A trained frame classifier directory."),
+) -> None:
+    """Score articles on every frame and axis of a codebook, with evidence."""
+    from framing.paths import default_db_path
+
+    if db is not None and no_cache:
+        _fail("--db and --no-cache exclude each other")
+    if fmt is not None:
+        fmt = fmt.lower().lstrip(".")
+        if fmt not in ("csv", "xlsx", "parquet", "json", "md", "tex"):
+            _fail(f"--format {fmt!r}: expected csv, xlsx, parquet, json or md")
+        if out is None and fmt not in _STDOUT_FORMATS:
+            _fail(f"--format {fmt} needs --out FILE")
+    if engine != "local" and engine not in ENGINES:
+        _fail(f"--engine {engine!r} is not available in this installation (available: "
+              f"{', '.join(['local'] + sorted(ENGINES))})")
+    if scheduler is not None and engine == "local":
+        _fail("--scheduler needs --engine dask")
+    if model is not None:
+        _fail("--model: scoring with a trained frame classifier is not available in this installation")
+
+    bars = _Bars(enabled=True)
+    store = None
+    try:
+        from framing.analysis import analyse
+        from framing.scoring import ScoringSettings
+
+        if not no_cache:
+            from framing.store import Store
+
+            store = Store(db if db is not None else default_db_path())
+        inputs = [str(p) for p in paths] if paths else None
+        kwargs = dict(codebook=codebook, encoder=encoder, store=store, settings=ScoringSettings(), progress=bars)
+        if engine == "local":
+            result = analyse(inputs, **kwargs)
+        else:
+            result = ENGINES[engine](inputs, scheduler=scheduler, **kwargs)
+        bars.close()
+        scores = result.scores
+        tables = {"scores": scores}
+        if long:
+            tables["long"] = result.long_table()
+        if out is not None:
+            from framing.export import export_tables
+
+            written = export_tables(tables, out, format=fmt, manifest=result.manifest())
+            typer.echo(f"{len(scores)} article(s) scored on {result.codebook.id!r}; wrote "
+                       + ", ".join(str(p) for p in written), err=True)
+        elif fmt is not None:
+            _print_as(tables, fmt)
+        else:
+            _print_table(scores)
+            if long:
+                ev = result.evidence
+                ev = ev[(ev["kind"] == "sentence") & (ev["rank"] == 1)]
+                typer.echo("\nTop evidence sentence per article and frame/axis pole:")
+                for row in ev.itertuples():
+                    pole = f" ({row.pole})" if row.pole else ""
+                    typer.echo(f"  {row.article_id[:12]}  {row.target}{pole}  {row.value:+.3f}  {row.text[:140]}")
+    except (ValueError, OSError, KeyError) as exc:
+        bars.close()
+        _fail(str(exc).strip("'\""))
+    finally:
+        if store is not None:
+            store.close()
+
+
+@app.command("codebooks")
+def codebooks_command() -> None:
+    """List the built-in codebooks: id, name, frames and axes."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from framing.codebook import CodebookError, builtin_ids, Codebook
+
+    table = Table(header_style="bold")
+    for col in ("id", "name", "frames", "axes"):
+        table.add_column(col, overflow="fold")
+    ids = builtin_ids()
+    if not ids:
+        _fail("no built-in codebooks found (models/codebooks/*.yaml)")
+    for cid in ids:
+        try:
+            cb = Codebook.load(cid)
+        except CodebookError as exc:
+            table.add_row(cid, f"[invalid: {exc}]", "", "")
+            continue
+        axes = ", ".join(f"{a.id} ({a.pole_a} + / {a.pole_b} -)" for a in cb.axes)
+        table.add_row(cb.id, cb.name, f"{len(cb.frames)}: " + ", ".join(cb.frame_ids), axes or "-")
+    Console(width=max(120, Console().width)).print(table)

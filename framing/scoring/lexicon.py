@@ -15,7 +15,7 @@ _VOWELS = set("aeiou")
 MATCH_COLUMNS = ["doc", "frame", "term", "start", "end", "text", "weight"]
 
 
-def _word_pattern(word: str, inflect: bool) -> str:
+def _word_pattern(word: str, inflect: bool, min_length: int = 4) -> str:
     """Regex for one word; with ``inflect`` also plural, -ed, -ing and possessive forms.
 
     >>> import re
@@ -27,7 +27,7 @@ def _word_pattern(word: str, inflect: bool) -> str:
     if not inflect:
         return re.escape(word)
     possessive = r"(?:'s|’s|s'|s’)?"
-    if len(word) < 3 or not word.isalpha():
+    if len(word) < min_length or not word.isalpha():   # acronyms: "isi" must not match "isis"
         return re.escape(word) + r"(?:'s|’s)?"
     if word.endswith("y") and word[-2] not in _VOWELS:          # proxy -> proxies, proxied
         stem = re.escape(word[:-1])
@@ -44,13 +44,16 @@ def term_pattern(term: str, inflect: bool = True) -> str:
     """Regex for a (multi-word) lexicon term; only the last word is inflected.
 
     Words may be separated by any whitespace or a hyphen ("cross-border" matches
-    "cross border"). Word boundaries on both sides.
+    "cross border"). Word boundaries on both sides. A single word shorter than four
+    letters is taken for an acronym ("isi", "ttp") and only gets a possessive; the
+    last word of a multi-word term is inflected from three letters ("proxy wars").
     """
     words = re.split(r"[\s\-]+", term.strip().lower())
     words = [w for w in words if w]
     if not words:
         raise ValueError(f"empty lexicon term {term!r}")
-    parts = [re.escape(w) for w in words[:-1]] + [_word_pattern(words[-1], inflect)]
+    min_length = 3 if len(words) > 1 else 4
+    parts = [re.escape(w) for w in words[:-1]] + [_word_pattern(words[-1], inflect, min_length)]
     return r"(?<!\w)" + r"[\s\-]+".join(parts) + r"(?!\w)"
 
 

@@ -60,13 +60,14 @@ class PrototypeScorer(TransformerMixin, BaseEstimator):
     counter_weight : float, default 1.0
     calibration : {"reference", "corpus", "none"}, default "reference"
         ``"reference"``: ``lo`` = ``background_quantile`` of the ``background``
-        sentences' similarities, ``hi`` = median leave-one-out similarity of each
-        prototype to its own frame's other prototypes. ``"corpus"``: ``lo``/``hi`` =
+        sentences' similarities, ``hi`` = ``prototype_quantile`` of the leave-one-out
+        similarities of each prototype to its own frame's other prototypes. ``"corpus"``: ``lo``/``hi`` =
         ``corpus_quantiles`` of the raw article scores of ``X`` passed to ``fit``.
         ``"none"``: the raw score clipped to [0, 1].
     background : ndarray of shape (n_background, dim), optional
         Neutral sentences for ``calibration="reference"``.
     background_quantile : float, default 0.9
+    prototype_quantile : float, default 0.9
     corpus_quantiles : tuple of float, default (0.5, 0.95)
     slope : float, default 6.0
     anchors : mapping of str to (float, float), optional
@@ -85,7 +86,7 @@ class PrototypeScorer(TransformerMixin, BaseEstimator):
     --------
     >>> protos = {"a": np.array([[1.0, 0.0]]), "b": np.array([[0.0, 1.0]])}
     >>> X = EmbeddedSentences(np.array([[1.0, 0.0], [0.6, 0.8]]), np.array([0, 0]), ["doc"])
-    >>> PrototypeScorer(protos, top_k=1, calibration="none").fit().transform(X).tolist()
+    >>> PrototypeScorer(protos, top_k=1, calibration="none").fit().transform(X).round(3).tolist()
     [[1.0, 0.8]]
 
     References
@@ -98,8 +99,8 @@ class PrototypeScorer(TransformerMixin, BaseEstimator):
     def __init__(self, prototypes: Mapping[str, np.ndarray] | None = None,
                  counter_examples: Mapping[str, np.ndarray] | None = None, top_k: int = 3,
                  counter_weight: float = 1.0, calibration: str = "reference", background: np.ndarray | None = None,
-                 background_quantile: float = 0.9, corpus_quantiles: tuple = (0.5, 0.95), slope: float = 6.0,
-                 anchors: Mapping[str, tuple[float, float]] | None = None):
+                 background_quantile: float = 0.9, prototype_quantile: float = 0.9,
+                 corpus_quantiles: tuple = (0.5, 0.95), slope: float = 6.0, anchors: Mapping[str, tuple[float, float]] | None = None):
         self.prototypes = prototypes
         self.counter_examples = counter_examples
         self.top_k = top_k
@@ -107,6 +108,7 @@ class PrototypeScorer(TransformerMixin, BaseEstimator):
         self.calibration = calibration
         self.background = background
         self.background_quantile = background_quantile
+        self.prototype_quantile = prototype_quantile
         self.corpus_quantiles = corpus_quantiles
         self.slope = slope
         self.anchors = anchors
@@ -173,7 +175,7 @@ class PrototypeScorer(TransformerMixin, BaseEstimator):
             vals = loo[self.prototype_frame_ == f]
             vals = vals[np.isfinite(vals)]
             if len(vals):
-                hi[f] = np.median(vals)
+                hi[f] = np.quantile(vals, self.prototype_quantile)
         return lo, np.maximum(hi, lo + _MIN_SPAN)
 
     # ------------------------------------------------------------------ transform

@@ -38,6 +38,9 @@ class ScoringSettings:
         Quantile of background sentence similarities used as the 'off frame' anchor
         (a top-k mean is a high quantile of an article's own sentences, so compare it
         with a high quantile of the background).
+    prototype_quantile : float, default 0.9
+        'On frame' anchor: this quantile of the prototypes' leave-one-out similarity
+        to their own frame (how close the closest on-frame sentences get).
     corpus_quantiles : tuple of float, default (0.5, 0.95)
         'Off' and 'on' anchors in ``calibration="corpus"``.
     calibration_slope : float, default 6.0
@@ -91,6 +94,7 @@ class ScoringSettings:
     counter_weight: float = 1.0
     calibration: str = "reference"
     background_quantile: float = 0.9
+    prototype_quantile: float = 0.9
     corpus_quantiles: tuple = (0.5, 0.95)
     calibration_slope: float = 6.0
     generic_background: bool = True
@@ -134,7 +138,7 @@ class ScoringSettings:
             bad("axis_baseline", f"one of {_BASELINES}")
         if self.axis_weighting not in _WEIGHTINGS:
             bad("axis_weighting", f"one of {_WEIGHTINGS}")
-        for name in ("background_quantile", "off_topic_threshold", "ci_level"):
+        for name in ("background_quantile", "prototype_quantile", "off_topic_threshold", "ci_level"):
             if not 0 <= getattr(self, name) <= 1:
                 bad(name, "a number in [0, 1]")
         if not 0 < self.axis_top_fraction <= 1:

@@ -290,8 +290,12 @@ class Analysis:
 
     def manifest(self) -> dict:
         """Provenance of these numbers: versions, encoder, codebook hash, settings, inputs."""
-        from framing import __version__
+        try:
+            from framing import __version__
+        except ImportError:  # a stale editable install can expose framing as a namespace package
+            from importlib.metadata import version
 
+            __version__ = version("framing")
         try:
             from framing.export import file_manifest
 

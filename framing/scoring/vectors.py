@@ -144,3 +144,9 @@ def encode_codebook(codebook: Codebook, encoder, store=None, *, generic_backgrou
         while len(_MEMO) > _MEMO_SIZE:
             _MEMO.popitem(last=False)
     return out
+
+
+def clear_codebook_memo() -> None:
+    """Forget the per-process codebook vectors (as a fresh process would)."""
+    with _MEMO_LOCK:
+        _MEMO.clear()

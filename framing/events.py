@@ -1,0 +1,623 @@
+"""Events: group articles that report the same event, across outlets.
+
+Two articles are close when their document embeddings are close (cosine), when
+their texts share distinctive words (tf-idf cosine) and when they name the same
+actors (Jaccard on actor sets from the codebook's gazetteer plus capitalised names);
+articles further apart in time than ``date_window_days`` can never join (a missing
+date constrains nothing). Articles are grouped by average-linkage agglomerative
+clustering with a distance threshold; singletons are kept and reported.
+
+Small corpora (``n <= max_exact``) use the full pairwise distance matrix. Larger ones
+never build an n x n matrix: candidate pairs come from exact top-k neighbours inside
+date windows (and a pynndescent index for undated articles), pairs closer than the
+threshold form a graph, and each connected component is clustered exactly. Average
+linkage only merges clusters that have at least one pair below the threshold, so no
+cluster crosses components.
+
+Each event gets a stable id (hash of its sorted article ids), a short label (its most
+distinctive tf-idf terms and its most named actors), its date range and its outlets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.utils.validation import check_is_fitted
+
+log = logging.getLogger(__name__)
+
+__all__ = ["EventClusterer", "cluster_events", "extract_actors", "EVENT_COLUMNS"]
+
+EVENT_COLUMNS = ["article_id", "event_id", "event_label", "event_size", "event_outlets", "event_start", "event_end"]
+
+_FAR = 1e3  # distance of pairs that may not join (outside the date window)
+
+# Capitalised words (or acronyms), optionally joined by a few lower-case particles.
+_CAP = r"(?:[A-Z][a-z]+(?:[-'’](?![sS]\b)[A-Za-z]+)*|[A-Z]{2,}[a-z]?|[A-Z]\.(?:[A-Z]\.)+)"
+_NAME_RE = re.compile(rf"(?<![\w-]){_CAP}(?:\s+(?:(?:of|al|bin|de|del|la|van|von|der|for)\s+)?{_CAP})*(?![\w-])")
+_TITLES = {
+    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "president", "senator",
+    "representative", "governor", "secretary", "minister", "prime", "chairman", "chairwoman", "judge",
+    "justice", "speaker", "leader", "general", "director", "former", "vice", "chief", "sir", "lord",
+    "saint", "st", "king", "queen", "prince", "attorney", "rev", "pope", "mayor", "officer", "adviser",
+    "spokesman", "spokeswoman", "u.s", "said", "says", "according", "read", "more", "photo", "image",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "today", "yesterday", "tomorrow", "breaking", "update", "updated", "advertisement",
+}
+
+
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+def _compile_gazetteer(codebook) -> list[tuple[re.Pattern, str]]:
+    entities = getattr(codebook, "entities", None) or []
+    out = []
+    for entity in entities:
+        for surface in [entity.name, *entity.aliases]:
+            if surface:
+                # Case-sensitive for short acronyms (US, ISI), insensitive otherwise.
+                flags = 0 if (surface.isupper() and len(surface) <= 4) else re.IGNORECASE
+                out.append((re.compile(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", flags), entity.name))
+    return out
+
+
+def extract_actors(text: str, title: str = "", *, gazetteer=None, max_actors: int = 15) -> Counter:
+    """Named actors of one article: gazetteer matches plus capitalised names.
+
+    A light heuristic, no NER model: runs of capitalised words (``Michael Steele``,
+    ``Republican National Committee``, ``ISIS``) with leading titles and sentence-initial
+    function words stripped; a single word is folded into a longer name of the same
+    article that contains it (``Steele`` -> ``Michael Steele``); a single word seen only
+    at the start of sentences, or also in lower case, is not a name. A single-word name
+    seen once is kept only when it is in the title or the gazetteer.
+
+    Parameters
+    ----------
+    text, title : str
+    gazetteer : list of (compiled pattern, canonical name), or a Codebook, optional
+        A codebook's ``entities`` (names and aliases) map onto their canonical name.
+    max_actors : int, default 15
+        Keep the most mentioned ones.
+
+    Returns
+    -------
+    collections.Counter
+        Display name -> mentions.
+
+    Examples
+    --------
+    >>> extract_actors("Mr. Steele spoke. Michael Steele resigned. The RNC met; Steele left.")
+    Counter({'Michael Steele': 3})
+    """
+    if gazetteer is not None and not isinstance(gazetteer, list):
+        gazetteer = _compile_gazetteer(gazetteer)
+    stop = _stop_words()
+    counts: Counter = Counter()
+    pinned: set[str] = set()
+    for pattern, canonical in gazetteer or []:
+        hits = len(pattern.findall(title or "")) + len(pattern.findall(text))
+        if hits:
+            counts[canonical] += hits
+            pinned.add(canonical)
+            # blank the matches so the capitalised-name pass does not count them again
+            text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+            title = pattern.sub(lambda m: " " * len(m.group(0)), title or "")
+    lower_words = set(re.findall(r"\b[a-z][a-z\-]+\b", text))
+    title_words = re.findall(r"[A-Za-z][\w'’\-]*", title or "")
+    long_words = [w for w in title_words if len(w) >= 4]
+    headline_case = bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
+    raw: Counter = Counter()
+    mid_sentence: set[str] = set()
+    # A Title-Case headline capitalises everything: read names from the text only.
+    for source in ((text,) if headline_case else (title, text)):
+        for match in _NAME_RE.finditer(source or ""):
+            words = match.group(0).split()
+            # "Interior Minister Mohsin Naqvi" -> "Mohsin Naqvi": drop up to the last title word
+            titled = [k for k, w in enumerate(words[:-1]) if w.lower().rstrip(".") in _TITLES]
+            if titled:
+                words = words[titled[-1] + 1:]
+            while words and (words[0].lower().rstrip(".") in _TITLES or words[0].lower() in stop):
+                words = words[1:]
+            while words and (words[-1].lower().rstrip(".") in _TITLES or words[-1].lower() in stop):
+                words = words[:-1]
+            if not words:
+                continue
+            name = " ".join(words)
+            if len(name) < 3 or name.lower() in stop:
+                continue
+            # A single capitalised word that also appears in lower case is a common word
+            # at the start of a sentence ("Speaking", "Officials"), not a name.
+            if len(words) == 1 and not name.isupper() and name.lower() in lower_words:
+                continue
+            raw[name] += 1
+            before = source[: match.start()].rstrip()
+            if before and before[-1] not in ".!?:\"“”'‘’\n":
+                mid_sentence.add(name)
+    title_lower = (title or "").lower()
+    title_names = {n for n in raw if title_lower and re.search(rf"(?<!\w){re.escape(n.lower())}(?!\w)", title_lower)}
+    # Fold single words into a longer name that contains them.
+    multi = [n for n in raw if " " in n]
+    for name, hits in raw.items():
+        target = name
+        if " " not in name:
+            holders = [m for m in multi if name in m.split()]
+            if holders:
+                target = max(holders, key=lambda m: raw[m])
+            elif name not in mid_sentence and not name.isupper():
+                continue  # only ever capitalised at the start of a sentence
+        counts[target] += hits
+        if name in title_names:
+            title_names.add(target)
+    kept = Counter({n: c for n, c in counts.items() if c >= 2 or " " in n or n in pinned or n in title_names})
+    return Counter(dict(kept.most_common(max_actors)))
+
+
+# ---------------------------------------------------------------------- features
+def _tfidf(texts: list[str]):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(
+        stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z\-]{2,}\b",
+        max_df=0.5 if len(texts) >= 20 else 1.0, min_df=1, dtype=np.float32,
+    )
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:  # empty vocabulary (no text at all)
+        return sparse.csr_matrix((len(texts), 0), dtype=np.float32), np.array([], dtype=object)
+    return matrix.tocsr(), vectorizer.get_feature_names_out()
+
+
+def _actor_matrix(actor_counts: list[Counter]):
+    """Binary article x actor matrix over corpus-level actor keys.
+
+    A single-word name is mapped to the most common multi-word name of the corpus
+    that ends with it (``Obama`` -> ``Barack Obama``), so articles that use the short
+    and the long form still share the actor.
+    """
+    totals: Counter = Counter()
+    for c in actor_counts:
+        totals.update({n.lower(): v for n, v in c.items()})
+    best_long: dict[str, str] = {}
+    for name, total in totals.most_common():
+        parts = name.split()
+        if len(parts) > 1 and parts[-1] not in best_long:
+            best_long[parts[-1]] = name
+    keys: dict[str, int] = {}
+    rows, cols = [], []
+    for i, c in enumerate(actor_counts):
+        seen = set()
+        for name in c:
+            key = name.lower()
+            key = best_long.get(key, key) if " " not in key else key
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append(i)
+            cols.append(keys.setdefault(key, len(keys)))
+    data = np.ones(len(rows), dtype=np.float32)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(len(actor_counts), max(len(keys), 1)))
+
+
+def _days(published: pd.Series) -> np.ndarray:
+    """Day numbers (float, NaN for missing dates)."""
+    stamps = pd.to_datetime(published, errors="coerce")
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+    values = stamps.to_numpy(dtype="datetime64[ns]")
+    days = values.astype("datetime64[D]").astype(np.int64).astype(np.float64)
+    days[pd.isna(stamps).to_numpy()] = np.nan
+    return days
+
+
+class _Features:
+    """What the distance needs, for all articles."""
+
+    def __init__(self, vectors, tfidf, actors, days):
+        self.vectors = vectors
+        self.tfidf = tfidf
+        self.actors = actors
+        self.actor_sizes = np.asarray(actors.sum(axis=1)).ravel()
+        self.days = days
+
+
+class EventClusterer(ClusterMixin, BaseEstimator):
+    """Group articles into events across outlets.
+
+    Parameters
+    ----------
+    codebook : Codebook, optional
+        Its ``entities`` (names and aliases) form the actor gazetteer.
+    distance_threshold : float, default 0.6
+        Average-linkage clusters stop merging at this combined distance.
+    date_window_days : float or None, default 7
+        Articles further apart (in days) can never share an event; ``None`` turns the
+        window off. Missing dates never constrain.
+    embedding_weight, text_weight, actor_weight : float, default 0.4, 0.4, 0.2
+        Weights of the three distances (normalised to sum 1): cosine distance of the
+        document embeddings, cosine distance of tf-idf vectors, Jaccard distance of
+        actor sets.
+    linkage : {"average", "complete", "single"}, default "average"
+    max_exact : int, default 4000
+        Above this many articles the neighbour-graph path is used instead of a full
+        distance matrix.
+    max_component : int, default 5000
+        On the neighbour-graph path, a connected component larger than this is split
+        at a tighter threshold before its exact clustering (bounds memory).
+    n_neighbors : int, default 20
+        Candidate neighbours per article on the neighbour-graph path.
+    random_state : int, default 0
+        Seeds the nearest-neighbour index.
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_articles,)
+        Event number of each article (0 .. n_events-1, largest events first).
+    events_ : DataFrame
+        One row per article, in input order, with ``EVENT_COLUMNS``.
+    actors_ : list of collections.Counter
+        The actors found in each article.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> frame = pd.DataFrame({"article_id": ["a", "b", "c"], "outlet": ["X", "Y", "X"],
+    ...     "published": pd.to_datetime(["2020-01-01", "2020-01-02", "2020-03-01"]),
+    ...     "title": ["Quake hits Nepal", "Nepal quake", "Budget vote"],
+    ...     "text": ["A quake hit Nepal.", "Nepal was hit by a quake.", "Congress votes on the budget."]})
+    >>> vectors = np.array([[1, 0], [0.99, 0.14], [0, 1]], dtype=np.float32)
+    >>> EventClusterer().fit(frame, vectors).events_["event_size"].tolist()
+    [2, 2, 1]
+    """
+
+    def __init__(
+        self,
+        codebook=None,
+        distance_threshold: float = 0.6,
+        date_window_days: float | None = 7,
+        embedding_weight: float = 0.4,
+        text_weight: float = 0.4,
+        actor_weight: float = 0.2,
+        linkage: str = "average",
+        max_exact: int = 4000,
+        max_component: int = 5000,
+        n_neighbors: int = 20,
+        random_state: int = 0,
+    ):
+        self.codebook = codebook
+        self.distance_threshold = distance_threshold
+        self.date_window_days = date_window_days
+        self.embedding_weight = embedding_weight
+        self.text_weight = text_weight
+        self.actor_weight = actor_weight
+        self.linkage = linkage
+        self.max_exact = max_exact
+        self.max_component = max_component
+        self.n_neighbors = n_neighbors
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ api
+    def fit(self, X: pd.DataFrame, doc_vectors=None, y=None) -> "EventClusterer":
+        """Cluster the articles of ``X`` (columns article_id, outlet, published, title, text).
+
+        Parameters
+        ----------
+        X : DataFrame of shape (n_articles, ...)
+        doc_vectors : ndarray of shape (n_articles, dim)
+            Document embeddings in the same row order (L2-normalised or not).
+        y : ignored
+        """
+        frame, vectors = self._validate(X, doc_vectors)
+        n = len(frame)
+        titles = frame["title"].fillna("").astype(str).tolist() if "title" in frame else [""] * n
+        texts = frame["text"].fillna("").astype(str).tolist() if "text" in frame else [""] * n
+        gazetteer = _compile_gazetteer(self.codebook)
+        self.actors_ = [extract_actors(t, h, gazetteer=gazetteer) for t, h in zip(texts, titles)]
+        tfidf, vocab = _tfidf([f"{h}\n{t}" for h, t in zip(titles, texts)])
+        published = frame["published"] if "published" in frame else pd.Series([None] * n)
+        feats = _Features(vectors, tfidf, _actor_matrix(self.actors_), _days(published))
+        if n <= self.max_exact:
+            raw = self._cluster_dense(feats, np.arange(n))
+        else:
+            raw = self._cluster_graph(feats)
+        self.labels_ = _relabel(raw)
+        self.events_ = _describe(frame, self.labels_, tfidf, vocab, self.actors_)
+        return self
+
+    def fit_predict(self, X, doc_vectors=None, y=None) -> np.ndarray:
+        """Fit and return ``labels_``, ndarray of shape (n_articles,)."""
+        return self.fit(X, doc_vectors).labels_
+
+    def predict_frame(self) -> pd.DataFrame:
+        """The fitted ``events_`` table (one row per article)."""
+        check_is_fitted(self, "events_")
+        return self.events_
+
+    # ------------------------------------------------------------------ checks
+    def _validate(self, X, doc_vectors):
+        if not isinstance(X, pd.DataFrame):
+            raise ValueError(f"X must be a DataFrame with article_id, published, title, text; got {type(X).__name__}")
+        if "article_id" not in X.columns:
+            raise ValueError(f"X needs an 'article_id' column; columns are {list(X.columns)}")
+        if X["article_id"].duplicated().any():
+            dup = X.loc[X["article_id"].duplicated(), "article_id"].iloc[0]
+            raise ValueError(f"article_id values must be unique; {dup!r} repeats")
+        if doc_vectors is None:
+            raise ValueError("doc_vectors is required: ndarray of shape (n_articles, dim)")
+        vectors = np.asarray(doc_vectors, dtype=np.float32)
+        if vectors.ndim != 2 or len(vectors) != len(X):
+            raise ValueError(f"doc_vectors must have shape ({len(X)}, dim), got {vectors.shape}")
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        weights = np.array([self.embedding_weight, self.text_weight, self.actor_weight], dtype=float)
+        if (weights < 0).any() or weights.sum() <= 0:
+            raise ValueError(f"distance weights must be >= 0 with a positive sum, got {weights.tolist()}")
+        if not self.distance_threshold > 0:
+            raise ValueError(f"distance_threshold must be > 0, got {self.distance_threshold!r}")
+        if self.linkage not in ("average", "complete", "single"):
+            raise ValueError(f"linkage must be 'average', 'complete' or 'single', got {self.linkage!r}")
+        return X.reset_index(drop=True), vectors / norms
+
+    def _weights(self) -> np.ndarray:
+        w = np.array([self.embedding_weight, self.text_weight, self.actor_weight], dtype=float)
+        return w / w.sum()
+
+    # ------------------------------------------------------------------ distances
+    def _pair_distance(self, feats: _Features, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Combined distance of the pairs (i[k], j[k]), shape (len(i),)."""
+        w = self._weights()
+        d = np.zeros(len(i))
+        if w[0]:
+            d += w[0] * (1.0 - np.einsum("ij,ij->i", feats.vectors[i], feats.vectors[j]))
+        if w[1]:
+            cos = np.asarray(feats.tfidf[i].multiply(feats.tfidf[j]).sum(axis=1)).ravel()
+            d += w[1] * (1.0 - cos)
+        if w[2]:
+            inter = np.asarray(feats.actors[i].multiply(feats.actors[j]).sum(axis=1)).ravel()
+            union = feats.actor_sizes[i] + feats.actor_sizes[j] - inter
+            d += w[2] * np.where(union > 0, 1.0 - inter / np.maximum(union, 1), 1.0)
+        return np.clip(d, 0.0, None) + self._date_penalty(feats.days[i], feats.days[j])
+
+    def _date_penalty(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if self.date_window_days is None:
+            return np.zeros(np.broadcast(a, b).shape)
+        with np.errstate(invalid="ignore"):
+            far = np.abs(a - b) > float(self.date_window_days)
+        return np.where(far, _FAR, 0.0)
+
+    def _dense_distance(self, feats: _Features, idx: np.ndarray) -> np.ndarray:
+        w = self._weights()
+        v = feats.vectors[idx].astype(np.float64)
+        d = w[0] * (1.0 - v @ v.T)
+        if w[1]:
+            t = feats.tfidf[idx]
+            d += w[1] * (1.0 - (t @ t.T).toarray())
+        if w[2]:
+            a = feats.actors[idx]
+            inter = (a @ a.T).toarray()
+            sizes = feats.actor_sizes[idx]
+            union = sizes[:, None] + sizes[None, :] - inter
+            d += w[2] * np.where(union > 0, 1.0 - inter / np.maximum(union, 1), 1.0)
+        days = feats.days[idx]
+        d = np.clip(d, 0.0, None) + self._date_penalty(days[:, None], days[None, :])
+        np.fill_diagonal(d, 0.0)
+        return (d + d.T) / 2
+
+    # ------------------------------------------------------------------ clustering
+    def _cluster_dense(self, feats: _Features, idx: np.ndarray) -> np.ndarray:
+        """Exact agglomerative clustering of the articles ``idx``; labels of shape (len(idx),)."""
+        if len(idx) < 2:
+            return np.zeros(len(idx), dtype=np.int64)
+        from sklearn.cluster import AgglomerativeClustering
+
+        model = AgglomerativeClustering(
+            n_clusters=None, metric="precomputed", linkage=self.linkage,
+            distance_threshold=float(self.distance_threshold),
+        )
+        return model.fit_predict(self._dense_distance(feats, idx)).astype(np.int64)
+
+    def _cluster_graph(self, feats: _Features) -> np.ndarray:
+        n = len(feats.vectors)
+        i, j = _candidate_pairs(feats.vectors, feats.days, self.date_window_days, self.n_neighbors, self.random_state)
+        keep = np.zeros(len(i), dtype=bool)
+        for s in range(0, len(i), 200_000):
+            keep[s:s + 200_000] = self._pair_distance(feats, i[s:s + 200_000], j[s:s + 200_000]) < self.distance_threshold
+        i, j = i[keep], j[keep]
+        log.info("events: %d articles, %d candidate edges below the threshold", n, len(i))
+        labels = np.full(n, -1, dtype=np.int64)
+        next_label = 0
+        pending = [(np.arange(n), i, j, float(self.distance_threshold))]
+        while pending:
+            nodes, ei, ej, cut = pending.pop()
+            graph = sparse.coo_matrix((np.ones(len(ei)), (ei, ej)), shape=(n, n))
+            _, comp = connected_components(graph, directed=False)
+            comp_of = comp[nodes]
+            sizes = np.bincount(comp_of)
+            alone = nodes[sizes[comp_of] == 1]
+            labels[alone] = next_label + np.arange(len(alone))
+            next_label += len(alone)
+            grouped = nodes[sizes[comp_of] > 1]
+            for members in pd.Series(grouped).groupby(comp[grouped]).apply(np.asarray) if len(grouped) else []:
+                if len(members) <= max(int(self.max_component), 2):
+                    sub = self._cluster_dense(feats, members)
+                    labels[members] = sub + next_label
+                    next_label += int(sub.max()) + 1
+                    continue
+                # Too big for a dense matrix: keep only this component's tighter edges.
+                inside = np.isin(ei, members) & np.isin(ej, members)
+                tighter = cut * 0.9
+                dist = self._pair_distance(feats, ei[inside], ej[inside])
+                sel = dist < tighter
+                log.warning("events: component of %d articles > max_component=%d; splitting at distance %.3f",
+                            len(members), self.max_component, tighter)
+                pending.append((members, ei[inside][sel], ej[inside][sel], tighter))
+        return labels
+
+
+def _candidate_pairs(vectors, days, window, k, random_state):
+    """Candidate pairs (i < j) for the neighbour-graph path.
+
+    Dated articles: exact top-k cosine neighbours among articles inside the date window
+    (blockwise, never an n x n matrix). Undated articles: top-k from a pynndescent index
+    over all articles (exact blocks when they are few).
+    """
+    n = len(vectors)
+    k = max(1, min(int(k), n - 1))
+    pairs_i, pairs_j = [], []
+    dated = np.flatnonzero(~np.isnan(days))
+    undated = np.flatnonzero(np.isnan(days))
+    if window is not None and len(dated):
+        order = dated[np.argsort(days[dated], kind="stable")]
+        sorted_days = days[order]
+        block = 2048
+        for s in range(0, len(order), block):
+            rows = order[s:s + block]
+            lo = np.searchsorted(sorted_days, sorted_days[s] - window, side="left")
+            hi = np.searchsorted(sorted_days, sorted_days[min(s + block, len(order)) - 1] + window, side="right")
+            cand = order[lo:hi]
+            sims = vectors[rows] @ vectors[cand].T
+            far = np.abs(days[rows][:, None] - days[cand][None, :]) > window
+            sims[far] = -np.inf
+            sims[rows[:, None] == cand[None, :]] = -np.inf
+            kk = min(k, len(cand) - 1)
+            if kk < 1:
+                continue
+            top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
+            ok = np.isfinite(np.take_along_axis(sims, top, axis=1))
+            pairs_i.append(np.repeat(rows, kk)[ok.ravel()])
+            pairs_j.append(cand[top].ravel()[ok.ravel()])
+        queries = undated
+    else:
+        queries = np.arange(n)
+    if len(queries):
+        if n <= 20_000:
+            for s in range(0, len(queries), 2048):
+                rows = queries[s:s + 2048]
+                sims = vectors[rows] @ vectors.T
+                sims[np.arange(len(rows)), rows] = -np.inf
+                top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+                pairs_i.append(np.repeat(rows, k))
+                pairs_j.append(top.ravel())
+        else:
+            from pynndescent import NNDescent
+
+            index = NNDescent(vectors, metric="cosine", n_neighbors=max(k + 1, 10), random_state=random_state)
+            neighbours, _ = index.query(vectors[queries], k=k + 1)
+            pairs_i.append(np.repeat(queries, k + 1))
+            pairs_j.append(neighbours.ravel())
+    if not pairs_i:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    i = np.concatenate(pairs_i).astype(np.int64)
+    j = np.concatenate(pairs_j).astype(np.int64)
+    a, b = np.minimum(i, j), np.maximum(i, j)
+    keep = a != b
+    pairs = np.unique(np.stack([a[keep], b[keep]], axis=1), axis=0)
+    return pairs[:, 0], pairs[:, 1]
+
+
+def _relabel(raw: np.ndarray) -> np.ndarray:
+    """Renumber clusters 0.. by decreasing size, ties by first appearance."""
+    sizes = Counter(raw.tolist())
+    first = {}
+    for pos, lab in enumerate(raw.tolist()):
+        first.setdefault(lab, pos)
+    order = sorted(sizes, key=lambda lab: (-sizes[lab], first[lab]))
+    mapping = {lab: new for new, lab in enumerate(order)}
+    return np.array([mapping[lab] for lab in raw.tolist()], dtype=np.int64)
+
+
+def event_id(article_ids) -> str:
+    """Stable event id: ``e-`` + 8 hex digits of sha1 over the sorted member ids."""
+    blob = "\n".join(sorted(map(str, article_ids))).encode("utf-8")
+    return "e-" + hashlib.sha1(blob).hexdigest()[:8]
+
+
+def _describe(frame, labels, tfidf, vocab, actors, n_terms: int = 3, n_actors: int = 2) -> pd.DataFrame:
+    n = len(frame)
+    n_events = int(labels.max()) + 1 if n else 0
+    member = sparse.csr_matrix((np.ones(n, dtype=np.float32), (labels, np.arange(n))), shape=(n_events, n))
+    centroid = (member @ tfidf).tocsr() if tfidf.shape[1] else None
+    published = pd.to_datetime(frame["published"], errors="coerce") if "published" in frame else pd.Series([pd.NaT] * n)
+    outlets = frame["outlet"].fillna("").astype(str) if "outlet" in frame else pd.Series([""] * n)
+    ids = frame["article_id"].astype(str).tolist()
+    rows = {}
+    members_of = pd.Series(np.arange(n)).groupby(labels).apply(np.asarray) if n else []
+    for lab, members in (members_of.items() if n else []):
+        terms = []
+        if centroid is not None:
+            row = centroid.getrow(lab)
+            top = row.indices[np.argsort(-row.data, kind="stable")][:n_terms]
+            terms = [str(vocab[t]) for t in top]
+        people: Counter = Counter()
+        for m in members:
+            people.update({name: 1 for name in actors[m]})
+        named = [name for name, _ in sorted(people.items(), key=lambda kv: (-kv[1], kv[0]))[:n_actors]]
+        label = ", ".join(terms)
+        if named:
+            label = f"{label} | {', '.join(named)}" if label else ", ".join(named)
+        dates = published.iloc[members].dropna()
+        rows[lab] = {
+            "event_id": event_id([ids[m] for m in members]),
+            "event_label": label,
+            "event_size": len(members),
+            "event_outlets": "; ".join(sorted({o for o in outlets.iloc[members] if o})),
+            "event_start": dates.min() if len(dates) else pd.NaT,
+            "event_end": dates.max() if len(dates) else pd.NaT,
+        }
+    out = pd.DataFrame([{"article_id": ids[p], **rows[labels[p]]} for p in range(n)], columns=EVENT_COLUMNS)
+    out["event_size"] = out["event_size"].astype("int64")
+    out["event_start"] = pd.to_datetime(out["event_start"])
+    out["event_end"] = pd.to_datetime(out["event_end"])
+    return out
+
+
+def cluster_events(
+    frame: pd.DataFrame,
+    doc_vectors,
+    *,
+    codebook=None,
+    distance_threshold: float = 0.6,
+    date_window_days: float | None = 7,
+    random_state: int = 0,
+    **params,
+) -> pd.DataFrame:
+    """Group articles into events; one row per input article, in input order.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Columns ``article_id, outlet, published, title, text`` (like ``Corpus.to_frame()``).
+    doc_vectors : ndarray of shape (n_articles, dim)
+        Document embeddings (e.g. ``framing.embedding.document_vectors``).
+    codebook : Codebook, optional
+        Its entities form the actor gazetteer.
+    distance_threshold, date_window_days, random_state
+        See :class:`EventClusterer`; ``**params`` passes its other parameters.
+
+    Returns
+    -------
+    DataFrame of shape (n_articles, 7)
+        ``article_id, event_id, event_label, event_size, event_outlets, event_start,
+        event_end`` (outlets joined with ``"; "``; size 1 = a singleton).
+
+    References
+    ----------
+    Müllner, D. (2011). Modern hierarchical, agglomerative clustering algorithms.
+    arXiv:1109.2378 (average linkage, UPGMA).
+    """
+    model = EventClusterer(
+        codebook=codebook, distance_threshold=distance_threshold, date_window_days=date_window_days,
+        random_state=random_state, **params,
+    )
+    return model.fit(frame, doc_vectors).events_

@@ -1,0 +1,47 @@
+"""The framing app: the same events side by side across outlets.
+
+Run with ``framing app [PATH...]`` or ``streamlit run app.py``. A thin layer over the
+public API: every page is a ``render()`` function in ``framing.app.views``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import streamlit as st
+
+from framing.app import state
+from framing.app.views import codebook, corpus, events, export, outlets
+
+st.set_page_config(page_title="framing — outlets side by side", page_icon=":material/view_column:", layout="wide")
+
+
+def _optional(module: str, title: str, url_path: str, icon: str) -> list:
+    """A page owned by another module, included only when that module exists."""
+    name = f"framing.app.views.{module}"
+    if importlib.util.find_spec(name) is None:
+        return []
+    return [st.Page(importlib.import_module(name).render, title=title, url_path=url_path, icon=icon)]
+
+
+PAGES = {
+    "Compare": [
+        st.Page(events.render, title="Events", url_path="events", icon=":material/view_column:", default=True),
+        st.Page(outlets.render, title="Outlets", url_path="outlets", icon=":material/grid_on:"),
+    ],
+    "Set up": [
+        st.Page(corpus.render, title="Corpus", url_path="corpus", icon=":material/folder_open:"),
+        st.Page(codebook.render, title="Codebook", url_path="codebook", icon=":material/menu_book:"),
+        st.Page(export.render, title="Export", url_path="export", icon=":material/download:"),
+    ],
+}
+validate = _optional("annotate", "Annotate", "annotate", ":material/edit_note:") + _optional(
+    "validation", "Validation", "validation", ":material/fact_check:")
+if validate:
+    PAGES["Validate"] = validate
+
+page = st.navigation(PAGES)
+state.follow_goto([p for group in PAGES.values() for p in group])
+page.run()
+state.sidebar()

@@ -1,0 +1,1 @@
+"""App pages: each module has a ``render()`` function that draws one page."""

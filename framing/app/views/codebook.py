@@ -1,0 +1,249 @@
+"""Codebook page: choose a built-in, read its frames and axes, edit, re-score, save."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from framing.app import state
+from framing.codebook import Codebook, CodebookError, builtin_ids
+from framing.paths import default_db_path
+
+MAX_YAML_BYTES = 2 * 1024 * 1024
+
+
+def _apply(edit, message: str) -> None:
+    """Apply ``edit(dict)`` to the current codebook; keep it only if it validates."""
+    data = copy.deepcopy(state.current_codebook().to_dict())
+    try:
+        edit(data)
+        new = Codebook.from_dict(data, source="<app edit>")
+        state.set_codebook(new)
+    except CodebookError as exc:
+        st.session_state["codebook_error"] = str(exc)
+    except ValueError as exc:  # a malformed weight typed into a form
+        st.session_state["codebook_error"] = f"<app edit>: {exc}"
+    else:
+        st.session_state["codebook_message"] = message
+        st.session_state.pop("codebook_error", None)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def parse_terms(text: str) -> dict[str, float]:
+    """``term`` or ``term: weight`` per line -> {term: weight} (weights validated by the codebook)."""
+    out: dict[str, float] = {}
+    for line in _lines(text):
+        term, sep, weight = line.rpartition(":")
+        if not sep:
+            term, weight = line, "1"
+        try:
+            out[term.strip()] = float(weight)
+        except ValueError:
+            raise ValueError(f"lexicon line {line!r}: the weight after ':' must be a number") from None
+    return out
+
+
+def _frame_dict(data: dict, frame_id: str) -> dict:
+    for f in data["frames"]:
+        if f["id"] == frame_id:
+            return f
+    raise CodebookError(f"<app edit>: no frame {frame_id!r}")
+
+
+def _choose(cb: Codebook) -> None:
+    ids = builtin_ids()
+    left, right = st.columns([2, 3])
+    with left:
+        if ids:
+            current = state.codebook_id()
+            choice = st.selectbox("Built-in codebook", ids, index=ids.index(current) if current in ids else 0,
+                                  key="codebook_choice")
+            if choice != current or (state.codebook_is_draft() and st.button("Discard my edits", key="discard")):
+                state.set_codebook(None, builtin=choice)
+                st.rerun()
+        else:
+            st.warning("No built-in codebooks found in models/codebooks/.")
+    with right:
+        uploaded = st.file_uploader("…or open a codebook YAML file", key="codebook_upload",
+                                    max_upload_size=2)
+        if uploaded is not None:
+            if Path(uploaded.name).suffix.lower() not in (".yaml", ".yml"):
+                st.error(f"{uploaded.name}: a codebook is a .yaml or .yml file.")
+            elif uploaded.size > MAX_YAML_BYTES:
+                st.error(f"{uploaded.name}: {uploaded.size / 1048576:.1f} MB is too big for a codebook (2 MB at most).")
+            elif st.button(f"Use {uploaded.name}", key="use_codebook_upload"):
+                try:
+                    text = uploaded.getvalue().decode("utf-8")
+                    state.set_codebook(Codebook.from_yaml(text, source=uploaded.name))
+                except UnicodeDecodeError:
+                    st.session_state["codebook_error"] = f"{uploaded.name}: not a UTF-8 text file"
+                except CodebookError as exc:
+                    st.session_state["codebook_error"] = str(exc)
+                else:
+                    st.session_state["codebook_message"] = f"Opened {uploaded.name}."
+                st.rerun()
+
+
+def _view(cb: Codebook) -> None:
+    st.subheader(f"{cb.name}")
+    st.caption(f"id `{cb.id}` · version {cb.version} · sha256 `{cb.sha256[:12]}`"
+               + (" · **edited in this session**" if state.codebook_is_draft() else ""))
+    if cb.description:
+        st.text(cb.description)
+    overview = pd.DataFrame(
+        [{"frame": f.id, "label": f.label, "prototypes": len(f.prototypes), "lexicon terms": len(f.lexicon),
+          "counter-examples": len(f.counter_examples)} for f in cb.frames]
+    )
+    st.dataframe(overview, hide_index=True, key="frames_table")
+    if cb.axes:
+        axes = pd.DataFrame([{"axis": a.id, "label": a.label, "pole A (+1)": a.pole_a, "pole B (−1)": a.pole_b}
+                             for a in cb.axes])
+        st.dataframe(axes, hide_index=True, key="axes_table")
+    for f in cb.frames:
+        with st.expander(f"{f.label} (`{f.id}`) — {len(f.prototypes)} prototypes, {len(f.lexicon)} terms"):
+            if f.description:
+                st.text(f.description)
+            st.markdown("**Prototype sentences**")
+            st.dataframe(pd.DataFrame({"prototype": f.prototypes}), hide_index=True, key=f"proto_{f.id}")
+            if f.lexicon:
+                st.markdown("**Lexicon**")
+                lex = pd.DataFrame(sorted(f.lexicon.items(), key=lambda kv: -kv[1]), columns=["term", "weight"])
+                st.dataframe(lex, hide_index=True, key=f"lex_{f.id}")
+            if f.counter_examples:
+                st.markdown("**Counter-examples**")
+                st.dataframe(pd.DataFrame({"counter-example": f.counter_examples}), hide_index=True,
+                             key=f"counter_{f.id}")
+
+
+def _edit(cb: Codebook) -> None:
+    st.subheader("Edit")
+    tabs = st.tabs(["Prototypes", "Lexicon terms", "New frame", "New axis", "YAML"])
+    with tabs[0], st.form("add_prototypes", clear_on_submit=True):
+        frame = st.selectbox("Frame", cb.frame_ids, key="proto_frame")
+        text = st.text_area("Prototype sentences to add (one per line)", key="proto_text")
+        if st.form_submit_button("Add prototypes"):
+            new = _lines(text)
+
+            def add_prototypes(d):
+                if not new:
+                    raise CodebookError("<app edit>: type at least one prototype sentence")
+                _frame_dict(d, frame)["prototypes"].extend(new)
+            _apply(add_prototypes, f"Added {len(new)} prototype(s) to {frame}.")
+            st.rerun()
+    with tabs[1], st.form("add_terms", clear_on_submit=True):
+        frame = st.selectbox("Frame", cb.frame_ids, key="term_frame")
+        text = st.text_area("Terms to add, one per line: `term` or `term: weight` (weight in (0, 10])",
+                            key="term_text")
+        if st.form_submit_button("Add terms"):
+            def add_terms(d):
+                terms = parse_terms(text)
+                if not terms:
+                    raise CodebookError("<app edit>: type at least one term")
+                lexicon = _frame_dict(d, frame).setdefault("lexicon", {})
+                for term, weight in terms.items():
+                    if term.lower() in lexicon:
+                        raise CodebookError(f"<app edit>: frame {frame!r}.lexicon.{term}: duplicate term")
+                    lexicon[term] = weight
+            _apply(add_terms, f"Added terms to {frame}.")
+            st.rerun()
+    with tabs[2], st.form("add_frame", clear_on_submit=True):
+        fid = st.text_input("Frame id (lower case, e.g. `humanitarian_cost`)", key="new_frame_id")
+        label = st.text_input("Label", key="new_frame_label")
+        description = st.text_area("Description (what the frame says: victim, blame, remedy)", key="new_frame_desc")
+        protos = st.text_area("Prototype sentences (one per line, at least one)", key="new_frame_protos")
+        terms = st.text_area("Lexicon terms (optional; `term` or `term: weight` per line)", key="new_frame_terms")
+        if st.form_submit_button("Add frame"):
+            def add_frame(d):
+                d["frames"].append({"id": fid.strip(), "label": label.strip() or fid.strip(),
+                                    "description": description.strip(), "prototypes": _lines(protos),
+                                    "lexicon": parse_terms(terms)})
+            _apply(add_frame, f"Added frame {fid.strip()!r}.")
+            st.rerun()
+    with tabs[3], st.form("add_axis", clear_on_submit=True):
+        aid = st.text_input("Axis id (lower case, e.g. `victim_vs_aggressor`)", key="new_axis_id")
+        label = st.text_input("Label", key="new_axis_label")
+        pole_a = st.selectbox("Pole A (+1)", cb.frame_ids, key="new_axis_a")
+        pole_b = st.selectbox("Pole B (−1)", cb.frame_ids, index=min(1, len(cb.frame_ids) - 1), key="new_axis_b")
+        if st.form_submit_button("Add axis"):
+            _apply(lambda d: d.setdefault("axes", []).append(
+                {"id": aid.strip(), "label": label.strip() or aid.strip(), "pole_a": pole_a, "pole_b": pole_b}),
+                f"Added axis {aid.strip()!r}.")
+            st.rerun()
+    with tabs[4], st.form("edit_yaml"):
+        text = st.text_area("The whole codebook as YAML", value=cb.to_yaml(), height=400, key="yaml_text")
+        if st.form_submit_button("Apply YAML"):
+            try:
+                state.set_codebook(Codebook.from_yaml(text, source="<app YAML>"))
+            except CodebookError as exc:
+                st.session_state["codebook_error"] = str(exc)
+            else:
+                st.session_state["codebook_message"] = "Applied the YAML."
+                st.session_state.pop("codebook_error", None)
+            st.rerun()
+
+
+def _default_save_path(cb: Codebook) -> str:
+    return str(default_db_path().parent / "codebooks" / f"{cb.id}.yaml")
+
+
+def _save(cb: Codebook) -> None:
+    st.subheader("Save")
+    left, right = st.columns(2)
+    with left:
+        st.download_button("Download YAML", cb.to_yaml().encode("utf-8"), file_name=f"{cb.id}.yaml",
+                           mime="application/x-yaml", key="download_yaml")
+    with right:
+        target = st.text_input("Save as YAML file on this machine", value=_default_save_path(cb), key="save_path")
+        if st.button("Save", key="save_yaml"):
+            path = Path(target).expanduser()
+            if path.suffix.lower() not in (".yaml", ".yml"):
+                st.error(f"{path}: the file name must end in .yaml or .yml")
+            else:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    cb.save(path)
+                except OSError as exc:
+                    st.error(f"{path}: could not save ({exc.strerror or exc})")
+                else:
+                    st.success(f"Saved {path}. Open it later with `framing analyse … --codebook {path}`.")
+
+
+def _rescore(cb: Codebook) -> None:
+    st.subheader("Re-score")
+    corpus = state.current_corpus()
+    if corpus is None or len(corpus) == 0:
+        st.info("Open a corpus on the Corpus page to score it with this codebook.")
+        return
+    scored = state.is_scored()
+    if not scored:
+        st.caption(f"{len(corpus):,} articles are not scored with this version of the codebook yet.")
+        if not st.button("Re-score now", type="primary", key="rescore"):
+            return
+        state.request_scoring()
+    analysis = state.current_analysis(start=True)
+    frame_cols = [f"frame:{fid}" for fid in cb.frame_ids if f"frame:{fid}" in analysis.scores.columns]
+    summary = analysis.scores.groupby("outlet")[frame_cols].mean().round(3)
+    summary.columns = [re.sub(r"^frame:", "", c) for c in summary.columns]
+    st.caption(f"Mean frame score per outlet with this codebook ({len(analysis.scores):,} articles).")
+    st.dataframe(summary, key="rescore_table")
+
+
+def render() -> None:
+    st.title("Codebook")
+    cb = state.current_codebook()
+    if st.session_state.get("codebook_error"):
+        st.error(st.session_state.pop("codebook_error"))
+    if st.session_state.get("codebook_message"):
+        st.success(st.session_state.pop("codebook_message"))
+    _choose(cb)
+    _view(cb)
+    _edit(cb)
+    _rescore(cb)
+    _save(cb)

@@ -1,0 +1,157 @@
+"""Corpus page: pick the demo corpus, upload files or point at a folder; see the ingest report."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from framing.app import state
+
+#: File types the ingest reads (see framing.ingest); anything else is refused with a message.
+ALLOWED_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson", ".json",
+                    ".csv", ".tsv", ".parquet", ".pq", ".xlsx", ".xlsm")
+MAX_FILE_MB = 100
+MAX_TOTAL_MB = 300
+MAX_FILES = 200
+PREVIEW_ROWS = 200
+
+
+def check_uploads(files: list[tuple[str, int]]) -> list[str]:
+    """Problems with a batch of uploads given as ``(name, size in bytes)``; empty when fine."""
+    problems = []
+    if len(files) > MAX_FILES:
+        problems.append(f"{len(files)} files uploaded; at most {MAX_FILES} at a time.")
+    total = 0
+    for name, size in files:
+        total += size
+        suffix = Path(name).suffix.lower()
+        if suffix not in ALLOWED_SUFFIXES:
+            problems.append(
+                f"{name}: file type {suffix or '(none)'!r} is not supported; "
+                f"expected one of {', '.join(ALLOWED_SUFFIXES)}."
+            )
+        if size > MAX_FILE_MB * 1024 * 1024:
+            problems.append(f"{name}: {size / 1048576:.1f} MB is over the {MAX_FILE_MB} MB limit per file.")
+        if size == 0:
+            problems.append(f"{name}: the file is empty.")
+    if total > MAX_TOTAL_MB * 1024 * 1024:
+        problems.append(f"{total / 1048576:.1f} MB in total is over the {MAX_TOTAL_MB} MB limit per upload.")
+    return problems
+
+
+def _safe_name(name: str, used: set[str]) -> str:
+    base = re.sub(r"[^\w.\-]+", "_", Path(name).name).strip("._") or "upload"
+    stem, suffix = Path(base).stem, Path(base).suffix
+    candidate, i = base, 1
+    while candidate in used:
+        candidate, i = f"{stem}_{i}{suffix}", i + 1
+    used.add(candidate)
+    return candidate
+
+
+def _save_uploads(uploads) -> Path:
+    """Write the uploaded bytes to a fresh temporary folder (never unpickled, only read by ingest)."""
+    folder = Path(tempfile.mkdtemp(prefix="framing-upload-"))
+    used: set[str] = set()
+    for upload in uploads:
+        (folder / _safe_name(upload.name, used)).write_bytes(upload.getvalue())
+    return folder
+
+
+def _choose_source() -> None:
+    src = state.corpus_source()
+    demo_tab, upload_tab, folder_tab = st.tabs(["Demo corpus", "Upload files", "Folder or file on this machine"])
+    with demo_tab:
+        st.write("Five real articles about ISKP from Express Tribune, First Post and Arab News "
+                 "(one aggregator page), bundled with the package.")
+        if st.button("Use the demo corpus", key="use_demo", disabled=src["kind"] == "demo"):
+            demo = state.demo_source()
+            state.set_corpus_source("demo", demo["paths"], demo["label"])
+            st.rerun()
+    with upload_tab:
+        uploads = st.file_uploader(
+            f"Article files ({', '.join(s.lstrip('.') for s in ALLOWED_SUFFIXES)}; "
+            f"up to {MAX_FILE_MB} MB each, {MAX_TOTAL_MB} MB in all)",
+            accept_multiple_files=True, key="corpus_upload", max_upload_size=MAX_FILE_MB,
+        )
+        if uploads:
+            problems = check_uploads([(u.name, u.size) for u in uploads])
+            for problem in problems:
+                st.error(problem)
+            if not problems and st.button(f"Read {len(uploads)} uploaded file(s)", type="primary", key="read_uploads"):
+                folder = _save_uploads(uploads)
+                label = uploads[0].name if len(uploads) == 1 else f"{len(uploads)} uploaded files"
+                state.set_corpus_source("upload", [str(folder)], label)
+                st.rerun()
+    with folder_tab:
+        typed = st.text_input("Path to a folder or file (folders are read recursively)", key="corpus_path",
+                              placeholder="/data/articles/")
+        if st.button("Read this path", key="read_path", disabled=not typed.strip()):
+            path = Path(typed.strip()).expanduser()
+            if not path.exists():
+                st.error(f"{path}: no such file or folder.")
+            else:
+                state.set_corpus_source("paths", [str(path.resolve())], path.name or str(path))
+                st.rerun()
+
+
+def _report(corpus) -> None:
+    report = corpus.report
+    st.subheader("Ingest report")
+    st.caption(report.summary())
+    cols = st.columns(5)
+    cols[0].metric("Files read", len(report.files_read))
+    cols[1].metric("Records read", f"{report.records_read:,}")
+    cols[2].metric("Kept", f"{report.kept:,}")
+    cols[3].metric("Merged duplicates", f"{len(report.merged):,}")
+    cols[4].metric("Skipped", f"{len(report.skipped):,}")
+    if report.skipped:
+        with st.expander(f"Skipped records ({len(report.skipped):,}) — with reasons", expanded=True):
+            st.dataframe(pd.DataFrame([s.__dict__ for s in report.skipped], columns=["file", "location", "reason"]),
+                         hide_index=True, key="skipped_table")
+    if report.merged:
+        with st.expander(f"Merged duplicates ({len(report.merged):,})"):
+            st.dataframe(pd.DataFrame(report.merged, columns=["kept article", "duplicate", "kind"]),
+                         hide_index=True, key="merged_table")
+    if report.warnings:
+        with st.expander(f"Warnings ({len(report.warnings):,})"):
+            for w in report.warnings[:200]:
+                st.text(w)
+            if len(report.warnings) > 200:
+                st.caption(f"… and {len(report.warnings) - 200:,} more")
+
+
+def _articles(corpus) -> None:
+    st.subheader("Articles")
+    if len(corpus) == 0:
+        st.info("No articles were kept from this input. The report above says why.")
+        return
+    frame = corpus.to_frame().drop(columns=["text"])
+    frame.insert(4, "words", [len(a.text.split()) for a in corpus.articles])
+    counts = frame.groupby("outlet").size().sort_values(ascending=False)
+    st.caption(f"{len(corpus):,} articles from {len(counts)} outlets: "
+               + ", ".join(f"{o} ({n})" for o, n in counts.head(12).items())
+               + (" …" if len(counts) > 12 else ""))
+    shown = frame if len(frame) <= PREVIEW_ROWS else frame.head(PREVIEW_ROWS)
+    st.dataframe(shown, hide_index=True, key="articles_table",
+                 column_config={"published": st.column_config.DateColumn("published")})
+    if len(frame) > PREVIEW_ROWS:
+        st.caption(f"First {PREVIEW_ROWS} of {len(frame):,} articles shown.")
+
+
+def render() -> None:
+    st.title("Corpus")
+    src = state.corpus_source()
+    st.markdown(f"**Open now:** {src['label']}")
+    _choose_source()
+    st.divider()
+    corpus = state.current_corpus()
+    if corpus is None:
+        st.error(f"Could not read {src['label']}: {state.corpus_error()}")
+        return
+    _report(corpus)
+    _articles(corpus)

@@ -1,0 +1,77 @@
+"""Outlets page: outlet × frame heatmap, axis strip plot, distinctive terms, prevalence over time."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from framing.app import charts, state
+from framing.app.highlight import colour_map
+
+TERMS_SHOWN = 25
+
+
+def render() -> None:
+    st.title("Outlets")
+    analysis = state.analysis_or_prompt()
+    if analysis is None:
+        return
+    cb = analysis.codebook
+    scores = analysis.scores
+    n_outlets = scores["outlet"].nunique()
+    st.caption(f"{len(scores):,} articles from {n_outlets} outlet(s), codebook `{cb.id}`.")
+    tables = state.comparison_tables(analysis, "outlet")
+    colours = colour_map(cb.frame_ids)
+
+    st.subheader("Frames by outlet")
+    means = charts.means_long(tables, cb)
+    if means.empty:
+        st.info("No frame means to show.")
+    else:
+        st.altair_chart(charts.outlet_heatmap(means, cb), key="heatmap")
+        st.caption("Cell: mean frame score of the outlet's articles [95% bootstrap interval].")
+
+    if cb.axes:
+        st.subheader("Axis positions")
+        axis_ids = cb.axis_ids
+        axis_id = axis_ids[0] if len(axis_ids) == 1 else st.selectbox(
+            "Axis", axis_ids, format_func=lambda a: cb.axis(a).label, key="strip_axis")
+        st.altair_chart(charts.axis_strip(scores, cb, axis_id), key="strip")
+        axis = cb.axis(axis_id)
+        st.caption(f"Each dot is an article; the black tick is the outlet mean. Left: "
+                   f"{cb.frame(axis.pole_a).label} (+1); right: {cb.frame(axis.pole_b).label} (−1).")
+
+    differences = tables.get("differences")
+    if differences is not None and not differences.empty:
+        st.subheader("Outlet differences")
+        overall = differences[differences["event_id"].astype(str) == "all"] if "event_id" in differences else differences
+        overall = overall.sort_values("q_value") if "q_value" in overall.columns else overall
+        only = st.toggle("Only differences with q < 0.05", key="diff_significant", value=False)
+        if only and "q_value" in overall.columns:
+            overall = overall[overall["q_value"] < 0.05]
+        st.dataframe(overall.drop(columns=[c for c in ("event_id", "event_label") if c in overall.columns]),
+                     hide_index=True, key="differences_table")
+        st.caption("Difference in mean score between two outlets; two-sided permutation p-value and "
+                   "Benjamini–Hochberg q-value across all comparisons.")
+
+    terms = tables.get("distinctive_terms")
+    st.subheader("Distinctive terms per outlet")
+    if terms is not None and "event_id" in terms.columns:
+        terms = terms[terms["event_id"].astype(str) == "all"]
+    if terms is None or terms.empty:
+        st.info("No distinctive terms (they need at least two outlets with enough text).")
+    else:
+        outlets = sorted(terms["outlet"].astype(str).unique())
+        chosen = st.selectbox("Outlet", outlets, key="terms_outlet")
+        top = terms[terms["outlet"].astype(str) == chosen]
+        top = top.sort_values("rank") if "rank" in top.columns else top
+        st.dataframe(top.drop(columns=[c for c in ("event_id", "event_label") if c in top.columns]).head(TERMS_SHOWN),
+                     hide_index=True, key="terms_table")
+        st.caption("Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008): "
+                   "words this outlet uses more than the others.")
+
+    prevalence = charts.prevalence_long(tables, cb)
+    st.subheader("Frame prevalence over time")
+    if prevalence.empty or prevalence["period"].nunique() < 2:
+        st.info("Not enough dated articles to draw frames over time (needs two or more periods).")
+    else:
+        st.altair_chart(charts.prevalence_lines(prevalence, cb, colours), key="prevalence")

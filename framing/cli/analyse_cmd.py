@@ -61,12 +61,12 @@ def _print_table(scores) -> None:
     table = Table(show_lines=False, header_style="bold")
     frame_cols = [c for c in scores.columns if c.startswith("frame:")]
     axis_cols = [c for c in scores.columns if c.startswith("axis:") and c.count(":") == 1]
-    table.add_column("outlet")
+    table.add_column("outlet", no_wrap=True)
     table.add_column("date", no_wrap=True, min_width=10)
-    table.add_column("title", max_width=38, overflow="ellipsis", no_wrap=True)
+    table.add_column("title", max_width=34, overflow="ellipsis", no_wrap=True)
     table.add_column("relev.", justify="right")
     for c in frame_cols:
-        table.add_column(c.split(":", 1)[1].replace("_", " "), justify="right", max_width=11)
+        table.add_column(c.split(":", 1)[1].replace("_", " "), justify="right", max_width=12, min_width=6)
     for c in axis_cols:
         table.add_column(f"{c.split(':', 1)[1].replace('_', ' ')} [95% CI]", justify="right", no_wrap=True,
                          min_width=22)
@@ -77,7 +77,7 @@ def _print_table(scores) -> None:
         cells += [f"{row[c]:.2f}" for c in frame_cols]
         cells += [f"{row[c]:+.2f} [{row[c + ':lo']:+.2f}, {row[c + ':hi']:+.2f}]" for c in axis_cols]
         table.add_row(*cells)
-    Console(width=max(160, Console().width)).print(table)
+    Console(width=max(200, Console().width)).print(table)
 
 
 def _print_as(tables: dict, fmt: str) -> None:

@@ -18,43 +18,53 @@ import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
-_LINE_END = r"[ \t.:!]*$"
-
-#: The default patterns: (regex, lowercase trigger that must occur in the text, or None).
+#: Inline defaults: (regex, lowercase trigger that must occur in the text, or None).
 #: Triggers only make cleaning fast; they never change what is removed.
-_DEFAULTS: list[tuple[str, str | None]] = [
-    # audio players and "continues below" ad markers (inline phrases)
+_INLINE: list[tuple[str, str | None]] = [
+    # audio players and "continues below" ad markers
     (r"(?i)\blisten to (?:this )?article\b(?:[ \t]*\d+[ \t]*min(?:ute)?s?\b)?[ \t]*", "listen to"),
-    (r"(?i)\b(?:story|article) continue[sd] below(?: (?:this )?(?:ad|advertisement))?(?=\s|$)[ \t]*", "below"),
-    # "read more" as a teaser link: inline before a capitalised sentence, or a whole short line
+    (r"(?i)\b(?:story|article) continues below (?:this )?(?:ad|advertisement)\b[ \t]*", "continues below"),
+    # "read more" as a teaser link right before a capitalised sentence
     (r"(?<=[a-z0-9.,;:!?\"'”’)])[ \t]+read more(?=[ \t]+[A-Z“\"‘'])", "read more"),
-    (r"(?im)^[ \t]*(?:read more|more on this|continue reading(?: the main story)?)\b[^\n]{0,80}$", None),
-    # NPR-style captions: a short caption line, or the phrase inside a longer line
-    (r"(?m)^[ \t]*(?:Enlarge this image[ \t]*)?(?:toggle|hide) caption\b[^\n]{0,160}$", "caption"),
+    # NPR-style photo captions inside a long line
     (r"Enlarge this image(?:[ \t]+(?:toggle|hide) caption)?[ \t]*", "enlarge this image"),
-    (r"(?m)^[ \t]*(?:Image (?:copyright|caption)|Media playback is unsupported on your device)\b[^\n]{0,150}$",
-     None),
-    (r"(?im)^[ \t]*(?:next|prev(?:ious)?) image \d+ of \d+[ \t]*$", "image"),
-    (r"(?m)^[ \t]*\[(?:image|pullquote|photo|video|ad)\][ \t]*$", "["),
-    # image URLs and URL fragments left behind by scrapers, e.g. "&w=3840&q=100)"
-    (r"(?m)^[ \t]*\S*[&?](?:w|h|q|width|height|quality|fit|crop|auto|fm|dpr)=\S*[ \t]*$", "="),
+    # image URLs and markdown images left behind by scrapers
     (r"!\[[^\]\n]*\]\([^)\n]*\)", "!["),
     (r"https?://\S+?\.(?:jpe?g|png|gif|webp|avif)(?:\?\S*)?(?=[\s)\]]|$)\)?", "http"),
-    # advertisement, share, subscribe and app-promotion lines (whole lines only)
-    (r"(?im)^[ \t]*(?:advertisement|ad|skip advertisement|sponsored content)(?:[ \t]+continue reading the main story)?"
-     + _LINE_END, None),
-    (r"(?im)^[ \t]*(?:share|share this(?: article| story)?|share via email|tweet|email|print|copy link|"
-     r"share on (?:facebook|twitter|x|whatsapp|linkedin|reddit|email))(?:[ \t]+(?:share|tweet|post|email|print|"
-     r"copy link|whatsapp|facebook|twitter|linkedin|reddit))*" + _LINE_END, None),
-    (r"(?im)^[ \t]*(?:subscribe(?: now)?|sign up (?:for|to)[^\n]{0,60}newsletters?(?:[ \t]+manage newsletters)?|"
-     r"manage newsletters|click here to (?:get|download|subscribe|sign up)[^\n]{0,60}|"
-     r"(?:follow|join) us on [^\n]{0,60}|this article is more than \d+ \w+ old)" + _LINE_END, None),
 ]
 
-#: The default patterns as plain regex strings (read-only view; extend with ``boilerplate=``).
-DEFAULT_BOILERPLATE: tuple[str, ...] = tuple(p for p, _ in _DEFAULTS)
+#: Whole-line defaults: a line (of at most 200 characters) that fully matches one of
+#: these (case-insensitively, surrounding spaces ignored) is deleted.
+_LINES: list[str] = [
+    r"(?:advertisement|ad|skip advertisement|sponsored content)(?: continue reading the main story)?[.:]?",
+    r"(?:story|article) continue[sd] below(?: (?:this )?(?:ad|advertisement))?[.:]?",
+    r"(?:read more|more on this|continue reading(?: the main story)?|read the full (?:story|article))\b.{0,80}",
+    r"(?:enlarge this image )?(?:toggle|hide) caption\b.{0,160}",
+    r"(?:image (?:copyright|caption)|media playback is unsupported on your device)\b.{0,150}",
+    r"(?:next|prev(?:ious)?) image \d+ of \d+",
+    r"\[(?:image|pullquote|photo|video|ad)\]",
+    # image-URL fragments such as "&w=3840&q=100)"
+    r"\S*[&?](?:w|h|q|width|height|quality|fit|crop|auto|fm|dpr)=\S*",
+    r"https?://\S+\.(?:jpe?g|png|gif|webp|avif)(?:\?\S*)?\)?",
+    # share / subscribe / follow / app-promotion lines
+    r"(?:share|share this(?: article| story)?|share via email|tweet|email|print|copy link|"
+    r"share on (?:facebook|twitter|x|whatsapp|linkedin|reddit|email))"
+    r"(?: (?:share|tweet|post|email|print|copy link|whatsapp|facebook|twitter|linkedin|reddit))*[.:!]?",
+    r"(?:subscribe(?: now)?|manage newsletters|sign up (?:for|to).{0,60}newsletters?(?: manage newsletters)?)[.:!]?",
+    r"click here to (?:get|download|subscribe|sign up).{0,60}",
+    r"(?:follow|join) us on .{0,60}",
+    r"this article is more than \d+ \w+ old",
+]
 
-_SPACES = re.compile(r"[ \t\u00a0]+")
+#: All default patterns as regex strings (inline ones, then whole-line ones written
+#: as multiline ``^...$`` patterns); extend them with ``boilerplate=``.
+DEFAULT_BOILERPLATE: tuple[str, ...] = tuple(
+    [p for p, _ in _INLINE] + [rf"(?im)^[ \t]*(?:{p})[ \t]*$" for p in _LINES]
+)
+
+_LINE_RX = re.compile("|".join(f"(?:{p})" for p in _LINES), re.IGNORECASE)
+_LINE_MAX = 200
+_SPACES = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
 _SPACE_NL = re.compile(r"[ \t]*\n[ \t]*")
 _MANY_NL = re.compile(r"\n{3,}")
 
@@ -109,7 +119,8 @@ class BoilerplateCleaner:
     Parameters
     ----------
     extra : sequence of str, optional
-        Patterns added to the defaults.
+        Patterns added to the defaults; each is applied with ``re.sub`` over the
+        whole text (``re.MULTILINE``), so ``^...$`` patterns remove whole lines.
     use_defaults : bool, default True
         Start from :data:`DEFAULT_BOILERPLATE`.
 
@@ -122,18 +133,22 @@ class BoilerplateCleaner:
     def __init__(self, extra: Sequence[str] | None = None, use_defaults: bool = True):
         self.extra = list(extra or [])
         self.use_defaults = use_defaults
-        rules = list(_DEFAULTS) if use_defaults else []
+        rules = list(_INLINE) if use_defaults else []
         rules += [(p, None) for p in self.extra]
         self._rules = [(_compile(p), trigger) for p, trigger in rules]
 
     @property
     def patterns(self) -> list[str]:
-        return [rx.pattern for rx, _ in self._rules]
+        return (list(DEFAULT_BOILERPLATE) if self.use_defaults else []) + self.extra
 
     def clean(self, text: str) -> str:
         """``text`` without the matched debris, whitespace tidied and stripped."""
         if not text:
             return ""
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if self.use_defaults:
+            text = _drop_lines(text)
         lowered = text.lower()
         for rx, trigger in self._rules:
             if trigger is not None and trigger not in lowered:
@@ -142,12 +157,22 @@ class BoilerplateCleaner:
         return tidy_whitespace(text)
 
 
+def _drop_lines(text: str) -> str:
+    lines = text.split("\n")
+    kept = [ln for ln in lines if len(ln) > _LINE_MAX or not ln.strip() or not _LINE_RX.fullmatch(ln.strip())]
+    return text if len(kept) == len(lines) else "\n".join(kept)
+
+
 def tidy_whitespace(text: str) -> str:
     """Collapse runs of spaces, trim lines, keep at most one blank line between paragraphs."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _SPACES.sub(" ", text)
-    text = _SPACE_NL.sub("\n", text)
-    text = _MANY_NL.sub("\n\n", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "  " in text or "\t" in text or "\u00a0" in text:
+        text = _SPACES.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _SPACE_NL.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _MANY_NL.sub("\n\n", text)
     return text.strip()
 
 

@@ -59,6 +59,10 @@ class Deduplicator:
         Words per shingle.
     random_state : int, default 0
         Seed of the MinHash permutations.
+    max_bucket : int, default 50
+        At most this many kept articles are remembered per LSH bucket, so a corpus
+        of many similar-but-distinct texts (templated reports) cannot make the
+        check quadratic; beyond it, recall for that bucket drops slightly.
 
     Examples
     --------
@@ -68,7 +72,8 @@ class Deduplicator:
     ('a1', 'exact')
     """
 
-    def __init__(self, threshold: float = 0.9, num_perm: int = 64, shingle: int = 3, random_state: int = 0):
+    def __init__(self, threshold: float = 0.9, num_perm: int = 64, shingle: int = 3, random_state: int = 0,
+                 max_bucket: int = 50):
         if not 0.0 < float(threshold):
             raise ValueError(f"near_duplicate_threshold must be in (0, 1], got {threshold!r}")
         if num_perm < 2 or num_perm & (num_perm - 1):
@@ -77,6 +82,7 @@ class Deduplicator:
         self.num_perm = num_perm
         self.shingle = shingle
         self.random_state = random_state
+        self.max_bucket = max_bucket
         rng = np.random.default_rng(random_state)
         self._a = (rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1))
         self._b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
@@ -94,7 +100,8 @@ class Deduplicator:
         """MinHash signature of the word-shingle set, ndarray of shape (num_perm,) uint32."""
         import pandas as pd
 
-        words = pd.util.hash_array(np.asarray(tokens, dtype=object)) if tokens else np.zeros(1, np.uint64)
+        words = (pd.util.hash_array(np.asarray(tokens, dtype=object), categorize=False) if tokens
+                 else np.zeros(1, np.uint64))
         k = self.shingle
         if len(words) >= k:
             sh = words[: len(words) - k + 1].copy()
@@ -102,7 +109,6 @@ class Deduplicator:
                 sh = sh * _P1 + words[j: len(words) - k + 1 + j] * _P2
         else:
             sh = np.array([np.bitwise_xor.reduce(words * _P2)], dtype=np.uint64)
-        sh = np.unique(sh)
         hashed = (sh[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)
         return hashed.min(axis=0).astype(np.uint32)
 
@@ -146,7 +152,8 @@ class Deduplicator:
                 if hit is None:
                     bucket[bkey] = idx
                 elif isinstance(hit, list):
-                    hit.append(idx)
+                    if len(hit) < self.max_bucket:
+                        hit.append(idx)
                 else:
                     bucket[bkey] = [hit, idx]
         return None

@@ -66,7 +66,7 @@ def parse_text(ctx: FileContext, text: str) -> Iterator[RawRecord]:
         return
     title = lines[0].strip()
     body = "\n".join(lines[1:]).strip()
-    if not body:  # a one-line file: that line is the text, no title
-        title, body = "", title
+    if not body or len(title) > 300:  # one line, or no title line: all of it is the text
+        title, body = "", "\n".join(lines).strip()
     ctx.bytes_done += len(text)
     yield RawRecord("", {"title": title, "text": body, "outlet": ctx.file.folder_outlet})

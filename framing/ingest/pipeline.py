@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from framing.corpus import Article, Corpus, IngestReport, Skipped
+from framing.corpus import Article, Corpus, IngestReport
 from framing.ingest import aggregator, documents, tabular
 from framing.ingest.base import FileContext, RawRecord
 from framing.ingest.boilerplate import BoilerplateCleaner, iter_patterns
@@ -130,13 +130,14 @@ def iter_articles(
     )
     files, passed_over = expand_paths(paths)
     for name, reason in passed_over:
-        report.skipped.append(Skipped(name, "", reason))
+        report.warnings.append(f"{name}: {reason}")
     if not files:
         raise IngestError(f"{', '.join(str(p) for p in paths) or '(no paths)'}: no readable files found")
     total = sum(f.path.stat().st_size for f in files)
     done_before = 0
     seen_hashes: dict[str, str] = {}
     kept_ids: dict[str, bytes] = {}  # article_id -> sha1(text), for id collisions within this load
+    raw_seen: dict[bytes, str] = {}  # sha1(raw input text) -> id it was kept as or merged into
     for file in files:
         digest = file_sha256(file.path)
         if digest in seen_hashes:
@@ -157,9 +158,16 @@ def iter_articles(
         for rec in _records(file, fmt, ctx):
             n += 1
             report.records_read += 1
-            article = _to_article(rec, ctx, opts, bad_dates)
             if progress is not None and n % 500 == 0:
                 progress(done_before + ctx.bytes_done, total)
+            raw = rec.fields.get("text")
+            raw_key = _digest(raw) if isinstance(raw, str) and raw.strip() else None
+            if raw_key is not None and raw_key in raw_seen:  # fast path: byte-identical text
+                own = as_text(rec.fields.get("id"))
+                where = f"{ctx.name}:{rec.location}" if rec.location else ctx.name
+                report.merged.append((raw_seen[raw_key], f"{where} [{own}]" if own else where, "exact"))
+                continue
+            article = _to_article(rec, ctx, opts, bad_dates)
             if article is None:
                 continue
             prior = kept_ids.get(article.article_id)
@@ -169,6 +177,8 @@ def iter_articles(
                          f"this one stored as {new_id!r}")
                 article = Article(**{**article.to_dict(), "article_id": new_id})
             dup = opts.dedup.check(article.article_id, article.text)
+            if raw_key is not None:
+                raw_seen[raw_key] = dup[0] if dup is not None else article.article_id
             if dup is not None:
                 kept_id, kind = dup
                 report.merged.append((kept_id, f"{article.source} [{article.article_id}]", kind))

@@ -1,0 +1,105 @@
+"""Parquet partitions on disk and their merge, in input order, with bounded memory."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+ARTICLE_META_COLUMNS = ["article_id", "outlet", "published", "title", "text"]
+
+
+class PartStore:
+    """A folder of partition files (``parts/<table>-<index>.parquet``) merged into
+    ``<table>.parquet`` and ``doc_vectors.npy``.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Where the merged tables go; parts live in ``out_dir / "parts"`` until merged.
+    """
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        self.parts = self.out_dir / "parts"
+        self.parts.mkdir(parents=True, exist_ok=True)
+        self.indices: set[int] = set()
+        self.dim: int | None = None
+
+    def part(self, table: str, index: int, suffix: str = "parquet") -> Path:
+        return self.parts / f"{table}-{index:07d}.{suffix}"
+
+    def write_result(self, result) -> None:
+        """Write a :class:`~framing.engines._partition.PartitionResult`."""
+        for name, blob in result.tables.items():
+            self.part(name, result.index).write_bytes(blob)
+        np.save(self.part("docvec", result.index, "npy"), np.asarray(result.doc_vectors, dtype=np.float32))
+        if result.doc_vectors.ndim == 2 and result.doc_vectors.shape[0]:
+            self.dim = int(result.doc_vectors.shape[1])
+        self.indices.add(result.index)
+
+    def write_articles(self, index: int, articles) -> None:
+        """Article metadata and text of a partition (for events and exports)."""
+        frame = pd.DataFrame({
+            "article_id": pd.Series([a.article_id for a in articles], dtype=object),
+            "outlet": pd.Series([a.outlet for a in articles], dtype=object),
+            "published": pd.to_datetime(pd.Series([a.published for a in articles], dtype=object), errors="coerce"),
+            "title": pd.Series([a.title for a in articles], dtype=object),
+            "text": pd.Series([a.text for a in articles], dtype=object),
+        })
+        frame.to_parquet(self.part("articles", index), index=False)
+
+    def save_vectors(self, index: int, vectors: np.ndarray) -> None:
+        np.save(self.part("vectors", index, "npy"), np.asarray(vectors, dtype=np.float32))
+
+    def load_vectors(self, index: int) -> np.ndarray:
+        return np.load(self.part("vectors", index, "npy"))
+
+    # ------------------------------------------------------------------ merge
+    def merge(self, tables=("scores", "evidence", "components", "articles"), keep_parts: bool = False) -> dict:
+        """Concatenate the parts of each table in index order; returns name -> Path."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        order = sorted(self.indices)
+        if order != list(range(len(order))):
+            raise ValueError(f"partitions missing before merge: have {len(order)}, highest index "
+                             f"{order[-1] if order else None}")
+        out: dict[str, Path] = {}
+        for table in tables:
+            files = [self.part(table, i) for i in order if self.part(table, i).exists()]
+            if not files:
+                continue
+            schemas = [pq.read_schema(f).remove_metadata() for f in files]
+            schema = pa.unify_schemas(schemas, promote_options="permissive")
+            target = self.out_dir / f"{table}.parquet"
+            with pq.ParquetWriter(target, schema, compression="zstd") as writer:
+                for f in files:
+                    t = pq.read_table(f)
+                    if t.num_rows == 0:
+                        continue
+                    writer.write_table(t.replace_schema_metadata(None).select(schema.names).cast(schema))
+            out[table] = target
+        # document vectors: one (n_articles, dim) .npy written block by block
+        blocks = [self.part("docvec", i, "npy") for i in order]
+        n = sum(np.load(b, mmap_mode="r").shape[0] for b in blocks)
+        dim = self.dim or 0
+        target = self.out_dir / "doc_vectors.npy"
+        mm = np.lib.format.open_memmap(target, mode="w+", dtype=np.float32, shape=(n, dim))
+        row = 0
+        for b in blocks:
+            block = np.load(b)
+            if block.shape[0]:
+                mm[row:row + block.shape[0], :block.shape[1]] = block
+            row += block.shape[0]
+        mm.flush()
+        del mm
+        out["doc_vectors"] = target
+        if not keep_parts:
+            shutil.rmtree(self.parts, ignore_errors=True)
+        return out

@@ -1,0 +1,186 @@
+"""The result of an engine run: merged Parquet tables on disk, read on demand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+
+class EngineResult:
+    """Scores, evidence, components, document vectors and events of a corpus, as files.
+
+    Tables are read from ``out_dir`` only when asked for (``scores``, ``evidence``,
+    ``components``, ``events``, or in batches with :meth:`iter_table`), so a run over
+    100k articles need not hold them in memory.
+
+    Attributes
+    ----------
+    out_dir : Path
+    paths : dict of str to Path
+        ``scores``, ``evidence``, ``components``, ``articles`` (Parquet),
+        ``doc_vectors`` (``.npy``), ``events`` (Parquet, when computed).
+    codebook : Codebook
+    settings : ScoringSettings
+    calibration : Calibration
+    encoder_id : str
+    engine : dict
+        ``name`` ("local" or "dask"), ``n_workers``, ``scheduler``, ``partition_size``.
+    n_articles, n_sentences : int
+    seconds : dict of str to float
+        Wall time of each stage (``calibrate``, ``score``, ``merge``, ``events``), and the
+        summed in-partition times (``partition_embed``, ``partition_score``).
+    """
+
+    def __init__(self, *, out_dir: Path, paths: dict, codebook, settings, calibration, encoder_id: str,
+                 engine: dict, n_articles: int, n_sentences: int, seconds: dict, inputs: list[str] | None = None,
+                 temporary: bool = False):
+        self.out_dir = Path(out_dir)
+        self.paths = dict(paths)
+        self.codebook = codebook
+        self.settings = settings
+        self.calibration = calibration
+        self.encoder_id = encoder_id
+        self.engine = dict(engine)
+        self.n_articles = int(n_articles)
+        self.n_sentences = int(n_sentences)
+        self.seconds = dict(seconds)
+        self.inputs = list(inputs or [])
+        self.temporary = temporary
+        self.created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+    def __repr__(self) -> str:
+        return (f"EngineResult({self.n_articles} articles, engine={self.engine.get('name')!r}, "
+                f"encoder={self.encoder_id!r}, out_dir='{self.out_dir}')")
+
+    # ------------------------------------------------------------------ tables
+    def _read(self, name: str, columns=None) -> pd.DataFrame:
+        path = self.paths.get(name)
+        if path is None:
+            raise ValueError(f"table {name!r} was not produced by this run (have {sorted(self.paths)})")
+        return pd.read_parquet(path, columns=columns)
+
+    @property
+    def scores(self) -> pd.DataFrame:
+        """One row per article in input order (columns of ``Analysis.scores``); ``event_id``
+        filled when events were computed."""
+        scores = self._read("scores")
+        if "events" in self.paths:
+            events = pd.read_parquet(self.paths["events"], columns=["article_id", "event_id"])
+            scores["event_id"] = events.set_index("article_id")["event_id"].reindex(scores["article_id"]).to_numpy()
+        return scores
+
+    @property
+    def evidence(self) -> pd.DataFrame:
+        return self._read("evidence")
+
+    @property
+    def components(self) -> pd.DataFrame:
+        return self._read("components")
+
+    @property
+    def events(self) -> pd.DataFrame:
+        return self._read("events")
+
+    @property
+    def doc_vectors(self) -> np.ndarray:
+        """ndarray of shape (n_articles, dim), memory-mapped from ``doc_vectors.npy``."""
+        return np.load(self.paths["doc_vectors"], mmap_mode="r")
+
+    def long_table(self) -> pd.DataFrame:
+        """Components and evidence in one long table (as ``Analysis.long_table``)."""
+        comp = self.components.assign(kind="component", pole="", rank=0, sentence_index=-1, start=-1, end=-1,
+                                      text="")
+        comp = comp.rename(columns={"component": "name"})
+        evidence = self.evidence
+        ev = evidence.assign(name=evidence["kind"])
+        cols = ["article_id", "target", "kind", "name", "pole", "rank", "sentence_index", "start", "end", "text",
+                "value"]
+        return pd.concat([comp[cols], ev[cols]], ignore_index=True)
+
+    def iter_table(self, name: str, batch_size: int = 65536) -> Iterator[pd.DataFrame]:
+        """Stream a table in batches of rows (bounded memory)."""
+        import pyarrow.parquet as pq
+
+        path = self.paths.get(name)
+        if path is None:
+            raise ValueError(f"table {name!r} was not produced by this run (have {sorted(self.paths)})")
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_size):
+            yield batch.to_pandas()
+
+    def cluster_events(self, **params) -> pd.DataFrame:
+        """Run :func:`framing.events.cluster_events` on the stored articles and document
+        vectors, write ``events.parquet`` and return the table."""
+        from framing.events import cluster_events
+
+        frame = self._read("articles")
+        params.setdefault("random_state", self.settings.random_state)
+        events = cluster_events(frame, np.asarray(self.doc_vectors), codebook=self.codebook, **params)
+        target = self.out_dir / "events.parquet"
+        events.to_parquet(target, index=False)
+        self.paths["events"] = target
+        return events
+
+    # ------------------------------------------------------------------ provenance / export
+    def manifest(self) -> dict:
+        """Provenance: versions, encoder id, codebook hash, settings, calibration, engine, inputs."""
+        from framing import __version__
+
+        try:
+            from framing.export import file_manifest
+
+            inputs = file_manifest([p for p in self.inputs if Path(p).exists()])
+        except ImportError:  # pragma: no cover
+            inputs = [{"path": p} for p in self.inputs]
+        return {
+            "framing_version": __version__,
+            "encoder": self.encoder_id,
+            "encoder_id": self.encoder_id,
+            "codebook": {"id": self.codebook.id, "sha256": self.codebook.sha256,
+                         "version": getattr(self.codebook, "version", None),
+                         "source": getattr(self.codebook, "source", None)},
+            "settings": self.settings.to_dict(),
+            "calibration": self.calibration.to_dict(),
+            "engine": self.engine,
+            "inputs": inputs,
+            "n_articles": self.n_articles,
+            "n_sentences": self.n_sentences,
+            "created": self.created,
+        }
+
+    def export(self, path: str | Path, format: str | None = None, *, long: bool = False) -> list[Path]:
+        """Write scores, evidence and events (and components with ``long=True``) + ``manifest.json``.
+
+        Parquet output into a folder is streamed (files copied, never loaded); other
+        formats go through :func:`framing.export.export_tables` and load the tables.
+        """
+        from framing.export import export_tables
+
+        names = ["scores", "evidence"] + (["events"] if "events" in self.paths else []) + \
+                (["components"] if long else [])
+        path = Path(path)
+        fmt = (format or path.suffix.lstrip(".") or "csv").lower()
+        if fmt == "parquet" and not path.suffix and "events" not in self.paths:
+            path.mkdir(parents=True, exist_ok=True)
+            written = []
+            for name in names:
+                shutil.copyfile(self.paths[name], path / f"{name}.parquet")
+                written.append(path / f"{name}.parquet")
+            manifest = self.manifest()
+            manifest["outputs"] = [p.name for p in written]
+            (path / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
+            return written + [path / "manifest.json"]
+        tables = {name: (self.scores if name == "scores" else self._read(name)) for name in names}
+        return export_tables(tables, path, format=format, manifest=self.manifest())
+
+    def cleanup(self) -> None:
+        """Delete ``out_dir`` (when the run made it in a temporary folder)."""
+        shutil.rmtree(self.out_dir, ignore_errors=True)

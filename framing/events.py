@@ -48,7 +48,7 @@ _TITLES = {
     "representative", "governor", "secretary", "minister", "prime", "chairman", "chairwoman", "judge",
     "justice", "speaker", "leader", "general", "director", "former", "vice", "chief", "sir", "lord",
     "saint", "st", "king", "queen", "prince", "attorney", "rev", "pope", "mayor", "officer", "adviser",
-    "spokesman", "spokeswoman", "u.s", "said", "says", "according", "read", "more", "photo", "image",
+    "spokesman", "spokeswoman", "ambassador", "envoy", "commissioner", "commander", "inspector", "u.s", "said", "says", "according", "read", "more", "photo", "image",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "today", "yesterday", "tomorrow", "breaking", "update", "updated", "advertisement",

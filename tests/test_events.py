@@ -162,3 +162,20 @@ def test_basil_real_events_one_year(eval_dir, encoder):
     assert ari >= 0.8, ari
     three = events[events["event_size"] == 3]
     assert (three["event_outlets"].str.count(";") == 2).all()  # a full triplet spans the three outlets
+
+
+@pytest.mark.slow
+def test_cli_events_on_seed(tmp_path, encoder):
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    out = tmp_path / "events.csv"
+    result = CliRunner().invoke(app, ["events", "--out", str(out), "--db", str(tmp_path / "db.duckdb")])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    assert len(table) == 5 and set(EVENT_COLUMNS) <= set(table.columns)
+    assert table["event_id"].str.match(r"^e-[0-9a-f]{8}$").all()
+    assert (tmp_path / "manifest.json").exists()
+    bad = CliRunner().invoke(app, ["events", str(tmp_path / "missing.txt")])
+    assert bad.exit_code == 1 and "Traceback" not in bad.output

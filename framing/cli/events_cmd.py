@@ -1,1 +1,193 @@
-"""Commands of this module are registered on ``framing.cli._app.app``."""
+"""``framing events`` (group articles into events across outlets) and ``framing compare``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from framing.cli._app import DB_HELP, app
+
+_FORMATS = ("csv", "xlsx", "parquet", "json", "md", "tex")
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _check_format(fmt: Optional[str]) -> Optional[str]:
+    if fmt is None:
+        return None
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in _FORMATS:
+        _fail(f"--format {fmt!r}: expected one of {', '.join(_FORMATS)}")
+    return fmt
+
+
+def _open_store(db: Optional[Path], no_cache: bool):
+    if no_cache:
+        return None
+    from framing.paths import default_db_path
+    from framing.store import Store
+
+    return Store(db if db is not None else default_db_path())
+
+
+def _doc_vectors(corpus, encoder, store):
+    import numpy as np
+
+    from framing.embedding import document_vectors, embed_sentences
+    from framing.segment import sentences_of
+
+    texts, rows = [], []
+    for i, article in enumerate(corpus):
+        for sentence in sentences_of(article):
+            texts.append(sentence.text)
+            rows.append(i)
+    vectors = embed_sentences(texts, encoder, store)
+    return document_vectors(vectors, np.asarray(rows, dtype=np.int64), len(corpus))
+
+
+def _print_events(table) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    view = Table(header_style="bold")
+    for col, kw in (("event", {"no_wrap": True}), ("size", {"justify": "right"}), ("dates", {"no_wrap": True}),
+                    ("outlets", {"max_width": 40}), ("label", {"max_width": 60})):
+        view.add_column(col, **kw)
+    events = table.drop_duplicates("event_id").sort_values(["event_size", "event_start"], ascending=[False, True])
+    for row in events.itertuples():
+        start = "" if row.event_start != row.event_start or row.event_start is None else str(row.event_start.date())
+        end = "" if row.event_end != row.event_end or row.event_end is None else str(row.event_end.date())
+        dates = start if start == end else f"{start} – {end}"
+        view.add_row(row.event_id, str(row.event_size), dates, row.event_outlets, row.event_label)
+    Console(width=max(140, Console().width)).print(view)
+
+
+@app.command("events")
+def events_command(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Files or folders of articles (default: the demo corpus)."),
+    codebook: str = typer.Option("south-asia-security", "--codebook", "-c",
+                                 help="Codebook id or YAML file (its entities are the actor gazetteer)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the events table here (+ manifest.json)."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="csv|xlsx|parquet|json|md|tex (default: suffix)."),
+    threshold: float = typer.Option(0.6, "--threshold", help="Distance threshold: lower = tighter events."),
+    window: Optional[float] = typer.Option(7.0, "--window", help="Date window in days (articles further apart "
+                                           "never share an event); 0 turns it off."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default) or a model dir."),
+    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
+) -> None:
+    """Group articles that report the same event across outlets (one row per article)."""
+    fmt = _check_format(fmt)
+    if threshold <= 0:
+        _fail(f"--threshold must be > 0, got {threshold}")
+    if db is not None and no_cache:
+        _fail("--db and --no-cache exclude each other")
+    store = None
+    try:
+        from framing.codebook import Codebook
+        from framing.encoders import get_encoder
+        from framing.events import cluster_events
+        from framing.export import export_tables, file_manifest
+        from framing.ingest import load
+
+        book = Codebook.load(codebook)
+        corpus = load([str(p) for p in paths] if paths else None)
+        if len(corpus) == 0:
+            _fail("no articles found in the input")
+        store = _open_store(db, no_cache)
+        model = get_encoder(encoder) if (encoder is None or isinstance(encoder, str)) else encoder
+        vectors = _doc_vectors(corpus, model, store)
+        frame = corpus.to_frame()
+        events = cluster_events(frame, vectors, codebook=book, distance_threshold=threshold,
+                                date_window_days=window or None)
+        table = frame[["article_id", "outlet", "published", "title"]].merge(events, on="article_id", how="left")
+        n_events = table["event_id"].nunique()
+        singletons = int((table.drop_duplicates("event_id")["event_size"] == 1).sum())
+        if out is not None:
+            manifest = {"encoder": model.model_id, "codebook": {"id": book.id, "sha256": book.sha256},
+                        "parameters": {"distance_threshold": threshold, "date_window_days": window or None},
+                        "inputs": file_manifest(paths or []), "n_articles": len(corpus)}
+            written = export_tables({"events": table}, out, format=fmt, manifest=manifest)
+            typer.echo(f"{len(corpus)} article(s) in {n_events} event(s) ({singletons} singleton(s)); wrote "
+                       + ", ".join(str(p) for p in written), err=True)
+        else:
+            _print_events(table)
+            typer.echo(f"{len(corpus)} article(s) in {n_events} event(s) ({singletons} singleton(s))", err=True)
+    except (ValueError, OSError, KeyError) as exc:
+        _fail(str(exc).strip("'\""))
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _print_comparison(cmp) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=max(140, Console().width))
+    means = cmp.means[cmp.means["event_id"] == "all"]
+    view = Table(title="Mean score per outlet [95% bootstrap CI] (n)", header_style="bold")
+    view.add_column("measure")
+    outlets = sorted(means["outlet"].unique())
+    for outlet in outlets:
+        view.add_column(outlet, justify="right", no_wrap=True)
+    for measure, group in means.groupby("measure", sort=False):
+        cells = {r.outlet: f"{r.mean:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}] ({r.n})" for r in group.itertuples()}
+        view.add_row(measure, *[cells.get(o, "") for o in outlets])
+    console.print(view)
+    diffs = cmp.differences
+    diffs = diffs[(diffs["event_id"] == "all")].sort_values("p_value").head(10)
+    if len(diffs):
+        top = Table(title="Largest outlet differences (permutation p, BH q)", header_style="bold")
+        for col in ("measure", "outlet a", "outlet b", "difference", "p", "q"):
+            top.add_column(col, justify="right" if col in ("difference", "p", "q") else "left")
+        for r in diffs.itertuples():
+            top.add_row(r.measure, r.outlet_a, r.outlet_b, f"{r.difference:+.3f}", f"{r.p_value:.4f}", f"{r.q_value:.4f}")
+        console.print(top)
+
+
+@app.command("compare")
+def compare_command(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Files or folders of articles (default: the demo corpus)."),
+    by: str = typer.Option("outlet", "--by", help="outlet (corpus-wide) or event (also within each event)."),
+    codebook: str = typer.Option("south-asia-security", "--codebook", "-c", help="Codebook id or YAML file."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o",
+                                       help="Write all tables here (a file, or a folder: one file per table)."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="csv|xlsx|parquet|json|md|tex (default: suffix)."),
+    time_freq: str = typer.Option("W", "--time", help="Prevalence period: D, W or M (day / week / month)."),
+    n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap resamples for the 95% intervals."),
+    n_perm: int = typer.Option(2000, "--n-perm", help="Permutations per test."),
+    seed: int = typer.Option(0, "--seed", help="Random seed of the bootstrap and the permutations."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default) or a model dir."),
+    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
+) -> None:
+    """Compare outlets side by side: means with 95% intervals, tested differences, distinctive terms, time."""
+    fmt = _check_format(fmt)
+    if by not in ("outlet", "event"):
+        _fail(f"--by {by!r}: expected outlet or event")
+    if db is not None and no_cache:
+        _fail("--db and --no-cache exclude each other")
+    store = None
+    try:
+        from framing.analysis import analyse
+
+        store = _open_store(db, no_cache)
+        result = analyse([str(p) for p in paths] if paths else None, codebook=codebook, encoder=encoder, store=store)
+        cmp = result.compare(by=by, time_freq=time_freq, n_boot=n_boot, n_perm=n_perm, random_state=seed)
+        if out is not None:
+            written = cmp.export(out, format=fmt, manifest=result.manifest())
+            typer.echo(f"compared {cmp.means['outlet'].nunique()} outlet(s) on {len(cmp.params['measures'])} "
+                       f"measure(s); wrote " + ", ".join(str(p) for p in written), err=True)
+        else:
+            _print_comparison(cmp)
+    except (ValueError, OSError, KeyError) as exc:
+        _fail(str(exc).strip("'\""))
+    finally:
+        if store is not None:
+            store.close()

@@ -15,6 +15,16 @@ from framing.cli._app import DB_HELP, app
 #: returning an ``Analysis``.
 ENGINES: Dict[str, Callable] = {}
 
+
+def _dask_engine(paths, **kwargs):
+    """``--engine dask``: :func:`framing.engines.analyse_dask` (imported only when used)."""
+    from framing.engines import analyse_dask
+
+    return analyse_dask(paths, **kwargs)
+
+
+ENGINES["dask"] = _dask_engine
+
 _STDOUT_FORMATS = ("csv", "json", "md")
 
 

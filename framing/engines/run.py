@@ -111,6 +111,8 @@ class _DaskExecutor:
         from distributed import Client, LocalCluster
 
         self._cluster = None
+        self._quiet = _QuietLogs("distributed", "distributed.nanny", "distributed.scheduler",
+                                 "distributed.core", "distributed.worker", "distributed.http.proxy")
         if scheduler is None:
             from framing.encoders import default_threads
 
@@ -157,6 +159,23 @@ class _DaskExecutor:
         if self._cluster is not None:
             self.client.close()
             self._cluster.close()
+        self._quiet.restore()
+
+
+class _QuietLogs:
+    """Raise the named loggers to WARNING (a LocalCluster's INFO chatter) until ``restore``."""
+
+    def __init__(self, *names: str):
+        self._levels = {}
+        for name in names:
+            logger = logging.getLogger(name)
+            self._levels[name] = logger.level
+            if logger.getEffectiveLevel() < logging.WARNING:
+                logger.setLevel(logging.WARNING)
+
+    def restore(self) -> None:
+        for name, level in self._levels.items():
+            logging.getLogger(name).setLevel(level)
 
 
 # ---------------------------------------------------------------------- calibration

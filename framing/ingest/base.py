@@ -35,5 +35,11 @@ class FileContext:
     def warn(self, message: str) -> None:
         self.warnings.append(message if message.startswith(self.name) else f"{self.name}: {message}")
 
-    def skip(self, location: str, reason: str) -> None:
+    #: records a parser skipped before yielding them (malformed lines...): still records read
+    unyielded: int = 0
+
+    def skip(self, location: str, reason: str, *, yielded: bool = False) -> None:
+        """Report a skipped record; parsers leave ``yielded`` False so it still counts as read."""
         self.skipped.append(Skipped(self.name, location, reason))
+        if not yielded:
+            self.unyielded += 1

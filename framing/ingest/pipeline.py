@@ -71,11 +71,11 @@ def _to_article(rec: RawRecord, ctx: FileContext, opts: _Options, bad_dates: lis
     raw_text = as_text(f.get("text"))
     where = rec.location or "whole file"
     if not raw_text:
-        ctx.skip(rec.location, "no text" if "text" in f else "no text field")
+        ctx.skip(rec.location, "no text" if "text" in f else "no text field", yielded=True)
         return None
     text = opts.cleaner.clean(raw_text)
     if not text:
-        ctx.skip(rec.location, "no text left after boilerplate removal")
+        ctx.skip(rec.location, "no text left after boilerplate removal", yielded=True)
         return None
     published, ok = parse_date(f.get("published"))
     if not ok:
@@ -191,6 +191,7 @@ def iter_articles(
         if bad_dates:
             ctx.warn(f"{len(bad_dates)} date(s) could not be parsed; articles kept with an empty date "
                      f"(first: {bad_dates[0]})")
+        report.records_read += ctx.unyielded
         report.files_read.append(file.name)
         report.skipped.extend(ctx.skipped)
         report.warnings.extend(ctx.warnings)

@@ -135,6 +135,17 @@ def guess_encoding(head: bytes) -> str:
 
         best = from_bytes(head).best()
         if best is not None and best.encoding and best.encoding.replace("_", "-") not in ("utf-8",):
+            guess = best.encoding.lower().replace("-", "_")
+            # Short Western samples are often guessed as a neighbouring code page (cp1250, latin_2...);
+            # cp1252 is far more common for news text, so prefer it when it decodes cleanly.
+            if guess.startswith(("cp125", "iso8859", "latin", "mac_", "windows_125")) and guess not in (
+                    "cp1251", "cp1253", "cp1255", "cp1256", "windows_1251", "iso8859_5", "iso8859_7",
+                    "iso8859_6", "iso8859_8"):
+                try:
+                    head.decode("cp1252")
+                    return "cp1252"
+                except UnicodeDecodeError:
+                    pass
             return best.encoding
     except Exception:  # pragma: no cover - charset-normalizer is an optimisation only
         pass
@@ -194,6 +205,8 @@ def sniff_format(path: Path, head: bytes) -> str:
         raise IngestError(f"{path}: empty file (only whitespace)")
     stripped = sample.lstrip()
     if stripped.startswith("{"):
+        if suffix == ".json" and not _first_line_is_object(stripped):
+            return "json"
         return "jsonl"
     if stripped.startswith("[") and (suffix == ".json" or stripped[1:].lstrip()[:1] in ("{", "]")):
         return "json"
@@ -211,6 +224,19 @@ def sniff_format(path: Path, head: bytes) -> str:
     if suffix in (".xlsx", ".xlsm"):
         raise IngestError(f"{path}: has an Excel extension but is not an .xlsx file")
     return "text"
+
+
+def _first_line_is_object(sample: str) -> bool:
+    """Whether the sample looks like JSON lines: a complete object on the first line and more lines after it."""
+    import json
+
+    first, _, rest = sample.partition("\n")
+    if not rest.strip():
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
 
 
 def iter_lines(path: Path) -> Iterator[tuple[int, bytes, int]]:

@@ -102,7 +102,9 @@ def parse_json_array(ctx: FileContext, text: str) -> Iterator[RawRecord]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise IngestError(f"{ctx.name}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
-    if isinstance(data, dict):
+    if isinstance(data, dict) and "text" in resolve_columns(data.keys(), ctx.mapping):
+        data = [data]  # a single article object
+    elif isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if len(lists) != 1:
             raise IngestError(f"{ctx.name}: a JSON object, expected a list of articles (or one list inside it)")

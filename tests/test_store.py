@@ -1,0 +1,77 @@
+"""The DuckDB store: ingest fills it, re-ingesting the same file adds nothing, files are remembered."""
+
+from __future__ import annotations
+
+import json
+
+from framing.ingest import ingest, load
+from framing.segment import split_spans
+from framing.store import Store
+
+
+def test_ingest_seed_into_store_and_read_back(tmp_path, seed_path):
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        report = ingest(seed_path, store)
+        assert report.kept == 5 and report.already_stored == 0
+        assert store.article_count() == 5
+        corpus = store.corpus()
+        reference = load(seed_path)
+        assert sorted(corpus.ids) == sorted(reference.ids)
+        for article in reference:
+            stored = corpus[article.article_id]
+            assert stored.text == article.text and stored.published == article.published
+            assert stored.outlet == article.outlet and stored.section == article.section
+        sentences = store.sentences_frame(reference.ids[:1])
+        text = reference.articles[0].text
+        assert len(sentences) == len(split_spans(text))
+        for row in sentences.itertuples():
+            assert text[row.start_char:row.end_char] == row.text
+        files = store.ingested_files()
+        assert len(files) == 1 and files["path"].iloc[0] == str(seed_path.resolve())
+
+
+def test_reingest_adds_nothing(tmp_path, seed_path):
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        ingest(seed_path, store)
+    with Store(db) as store:  # a new session on the same file
+        before = store.con.execute("SELECT count(*) FROM sentences").fetchone()[0]
+        report = ingest(seed_path, store)
+        assert report.kept == 5 and report.already_stored == 5
+        assert store.article_count() == 5
+        assert store.con.execute("SELECT count(*) FROM sentences").fetchone()[0] == before
+        assert any("already ingested" in w for w in report.warnings)
+        assert store.file_ingested(store.ingested_files()["sha256"].iloc[0])
+        assert not store.file_ingested("0" * 64)
+
+
+def test_load_with_store_counts_already_stored(tmp_path, seed_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        first = load(seed_path, store=store)
+        second = load(seed_path, store=store)
+        assert first.report.already_stored == 0 and second.report.already_stored == 5
+        assert store.article_count() == 5
+
+
+def test_ingest_streams_in_batches(tmp_path):
+    path = tmp_path / "many.jsonl"
+    rows = [{"id": f"k{i}", "outlet": "Dawn", "text": f"Article number {i} is about topic {i * 7919 % 1000}. "
+             f"It has a second sentence with the token t{i}."} for i in range(250)]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    with Store(":memory:") as store:
+        report = ingest(path, store, batch_size=40)
+        assert report.kept == 250 and store.article_count() == 250
+        assert store.con.execute("SELECT count(*) FROM sentences").fetchone()[0] == 500
+        frame = store.articles_frame(["k3", "k1"])
+        assert frame["article_id"].tolist() == ["k3", "k1"]
+
+
+def test_read_only_store_without_files_table(tmp_path, seed_path):
+    db = tmp_path / "old.duckdb"
+    with Store(db) as store:
+        store.add_corpus(load(seed_path))
+    with Store(db, read_only=True) as store:
+        assert not store.file_ingested("0" * 64)
+        assert store.ingested_files().empty
+        assert store.article_count() == 5

@@ -22,7 +22,10 @@ from typing import Iterable, Sequence
 #: Triggers only make cleaning fast; they never change what is removed.
 _INLINE: list[tuple[str, str | None]] = [
     # audio players and "continues below" ad markers
-    (r"(?i)\blisten to (?:this )?article\b(?:[ \t]*\d+[ \t]*min(?:ute)?s?\b)?[ \t]*", "listen to"),
+    (r"(?i)\blisten to (?:this )?article\b(?:[ \t]*\d+[ \t]*min(?:ute)?s?\b|[ \t]*\d{1,2}:\d{2}\b)?[ \t]*",
+     "listen to"),
+    (r"(?i)\bshare this (?:article|story)(?:[ \t]+(?:share|tweet|post|email|print|facebook|twitter|whatsapp|"
+     r"linkedin|reddit|copy link))+\b[ \t]*", "share this"),
     (r"(?i)\b(?:story|article) continues below (?:this )?(?:ad|advertisement)\b[ \t]*", "continues below"),
     # "read more" as a teaser link right before a capitalised sentence
     (r"(?<=[a-z0-9.,;:!?\"'”’)])[ \t]+read more(?=[ \t]+[A-Z“\"‘'])", "read more"),

@@ -13,7 +13,9 @@ for news text:
   "in the U.S. The next day" splits;
 * a full stop inside an open double quote does not end the sentence
   (``He said: "It was planned. We know who did it." Officials...`` is one sentence
-  up to the closing quote).
+  up to the closing quote; a quotation longer than 500 characters may still be split),
+  and speech attribution after a quoted question stays with it
+  (``"Is it over?" Scalia asked.``).
 
 Spans are exact: ``text[start:end]`` is the sentence, trimmed of surrounding
 whitespace, and sentences never overlap.
@@ -35,7 +37,7 @@ _INITIAL = re.compile(r"[A-Z]")
 _TITLES = frozenset(
     """Mr Mrs Ms Mx Dr Drs Prof Gen Lt Col Maj Capt Cmdr Cdr Cmdt Sgt Cpl Pvt Adm Brig Gov Sen Rep Rev Fr Hon
     Pres Supt Insp Det Amb Rt St Mt Ft Messrs Mme Mlle Gens Lieut Comdr Hr vs Vs v approx
-    e.g i.e E.g I.e cf Cf viz""".split()
+    Sens Reps Govs Adms Cols Lts Sgts Drs Profs Mmes Revs Msgr Cpt Spc Ret e.g i.e E.g I.e cf Cf viz""".split()
 )
 # Never end a sentence when a number follows ("No. 10", "Fig. 3", "Art. 245").
 _NUMBERED = frozenset("No Nos no Art Fig fig Ch ch p pp Vol vol Para para Sec Sect Nr Ref".split())
@@ -51,7 +53,12 @@ _OPENERS = frozenset(
     According Last Earlier Later Today Yesterday On Mr Mrs Ms Dr Such What Who Why How Where Even Instead
     Critics Analysts Experts""".split()
 )
-_MAX_QUOTE = 1200  # an unmatched quote may hold back a split for at most this many characters
+_MAX_QUOTE = 500  # an open quote holds back a split for at most this many characters
+# Speech attribution after a quoted question or exclamation: '"Is it over?" Scalia asked.'
+_ATTRIBUTION = re.compile(
+    r"(?:[A-Z][\w.'’-]*\s+){1,4}(?:said|says|asked|asks|added|adds|told|tells|wrote|writes|continued|recalled|"
+    r"replied|explained|noted|insisted|shouted|declared|argued|warned|countered|quipped|responded)\b"
+)
 
 
 def _inside_quote(segment: str) -> bool:
@@ -83,6 +90,8 @@ def _is_boundary(text: str, start: int, ms: int, me: int, nxt: int) -> bool:
             if first not in _OPENERS:
                 return False
     if ms - start < _MAX_QUOTE and _inside_quote(text[start:me]):
+        return False
+    if text[me - 1] in "\"”’'" and _ATTRIBUTION.match(text, nxt):
         return False
     return True
 

@@ -40,6 +40,10 @@ def _sentences(text):
          ["Headline without a full stop", "The body starts here.", "Second one."]),
         ("a line wrapped\ninside one sentence. Next.", ["a line wrapped\ninside one sentence.", "Next."]),
         ("Wait... What happened?", ["Wait...", "What happened?"]),
+        ('"Well, which is it?" Justice Scalia asked. Nobody answered.',
+         ['"Well, which is it?" Justice Scalia asked.', "Nobody answered."]),
+        ("Republican Sens. John McCain and Lindsey Graham objected. They lost.",
+         ["Republican Sens. John McCain and Lindsey Graham objected.", "They lost."]),
     ],
 )
 def test_split(text, expected):

@@ -176,3 +176,15 @@ def test_same_file_twice_is_read_once(tmp_path):
 def test_bad_boilerplate_pattern():
     with pytest.raises(ValueError, match="invalid boilerplate pattern"):
         load(boilerplate=["(unclosed"])
+
+
+def test_jsonl_without_text_field_lists_keys(tmp_path):
+    path = tmp_path / "meta.jsonl"
+    path.write_text("\n".join(json.dumps({"ref": i, "name": "x"}) for i in range(3)), encoding="utf-8")
+    with pytest.raises(IngestError, match=r"meta\.jsonl: no recognisable text column; keys found: ref, name"):
+        load(path)
+    # a first record without text does not condemn the file
+    mixed = tmp_path / "mixed_keys.jsonl"
+    mixed.write_text(json.dumps({"ref": 0}) + "\n" + json.dumps({"id": "1", "text": TEXT}), encoding="utf-8")
+    corpus = load(mixed)
+    assert corpus.ids == ["1"] and corpus.report.skipped[0].location == "line 1"

@@ -18,6 +18,8 @@ from framing.ingest.fields import resolve_columns
 from framing.ingest.sources import bom_encoding, guess_encoding, iter_lines, read_head
 
 PARQUET_BATCH_ROWS = 2000
+#: A JSON-lines file whose first this-many objects all lack a text field cannot be read.
+_NO_TEXT_LIMIT = 100
 
 
 def _no_text_error(ctx: FileContext, columns: Iterable[str], what: str = "columns") -> IngestError:
@@ -52,6 +54,9 @@ def parse_jsonl(ctx: FileContext) -> Iterator[RawRecord]:
     fallback: str | None = None
     bad_encoding_lines = 0
     checked = False
+    has_text = False
+    objects_without_text = 0
+    keys_without_text: dict[str, None] = {}
     for number, raw, done in lines:
         ctx.bytes_done = done
         if isinstance(raw, bytes):
@@ -80,10 +85,17 @@ def parse_jsonl(ctx: FileContext) -> Iterator[RawRecord]:
             found = resolved[key] = resolve_columns(key, ctx.mapping)
             if not checked:
                 checked = True
-                if "text" not in found:
-                    raise _no_text_error(ctx, key, what="keys")
                 _check_mapping(ctx, list(key), found)
+        if "text" in found:
+            has_text = True
+        else:
+            keys_without_text.update(dict.fromkeys(key))
+            objects_without_text += 1
+            if not has_text and objects_without_text >= _NO_TEXT_LIMIT:
+                raise _no_text_error(ctx, keys_without_text, what="keys")
         yield RawRecord(f"line {number}", _record(found, obj))
+    if not has_text and objects_without_text:
+        raise _no_text_error(ctx, keys_without_text, what="keys")
     if bad_encoding_lines:
         ctx.warn(f"{bad_encoding_lines} line(s) not valid UTF-8; decoded as {fallback}")
 

@@ -59,3 +59,21 @@ def test_format_detected_by_content_not_name(seed_path, tmp_path):
     shutil.copy(seed_path, renamed)
     corpus = load(renamed)
     assert [a.published.isoformat() for a in corpus] == [e[1] for e in EXPECTED]
+
+
+def test_aggregator_variants(tmp_path):
+    page = (
+        "Latest news with #Kashmir\n\n\n"
+        "Dawn\n03-05-2025\n- Dawn\n- World\nTalks resume in Doha\nListen to article Officials met on Sunday.\n"
+        "A second paragraph followed.\n\n\n"
+        "Geo News\n4-5-2025\n- Geo News\nFloods in the north\nRelief agencies warned of more rain.\n"
+    )
+    path = tmp_path / "page.txt"
+    path.write_text(page, encoding="utf-8")
+    corpus = load(path)
+    got = [(a.outlet, a.published.isoformat(), a.section, a.title, a.text) for a in corpus]
+    assert got == [
+        ("Dawn", "2025-05-03", "World", "Talks resume in Doha", "Officials met on Sunday.\n\nA second paragraph followed."),
+        ("Geo News", "2025-05-04", "", "Floods in the north", "Relief agencies warned of more rain."),
+    ]
+    assert [a.source.rsplit(":", 1)[1] for a in corpus] == ["line 4", "line 13"]

@@ -24,18 +24,24 @@ _DATE = re.compile(r"^\s*(\d{1,2})-(\d{1,2})-(\d{4})\s*$")
 
 
 def _is_block_start(lines: list[str], i: int) -> bool:
+    head = lines[i].strip()
     return (
-        i + 3 < len(lines)
-        and bool(lines[i].strip())
-        and not lines[i].lstrip().startswith("- ")
+        i + 2 < len(lines)
+        and bool(head)
+        and len(head) <= 120
+        and not head.startswith("- ")
         and bool(_DATE.match(lines[i + 1]))
         and lines[i + 2].lstrip().startswith("- ")
-        and lines[i + 3].lstrip().startswith("- ")
     )
 
 
 def parse_aggregator(text: str, ctx: FileContext) -> Iterator[RawRecord]:
-    """Yield one record per article block of an aggregator listing page."""
+    """Yield one record per article block of an aggregator listing page.
+
+    A block is an outlet line, a ``DD-MM-YYYY`` date line, one or more ``- tag`` lines
+    (the tag equal to the outlet line is the outlet, the first other one the section),
+    a title line, then the body up to the next block.
+    """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     starts = [i for i in range(len(lines)) if _is_block_start(lines, i)]
     if not starts:
@@ -43,18 +49,18 @@ def parse_aggregator(text: str, ctx: FileContext) -> Iterator[RawRecord]:
         return
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-        outlet_line = lines[start].strip()
+        outlet = lines[start].strip()
         date_text = lines[start + 1].strip()
-        tags = [lines[start + 2].strip()[2:].strip(), lines[start + 3].strip()[2:].strip()]
-        # The tag equal to the outlet line is the outlet; the other is the section.
-        if tags[0].casefold() == outlet_line.casefold() and tags[1].casefold() != outlet_line.casefold():
-            section, outlet = tags[1], tags[0]
-        else:
-            section, outlet = tags[0], tags[1] if tags[1] else outlet_line
-        if outlet.casefold() != outlet_line.casefold():
-            ctx.warn(f"line {start + 1}: outlet line {outlet_line!r} differs from tag {outlet!r}; using the outlet line")
-            outlet = outlet_line
-        rest = [ln.strip() for ln in lines[start + 4: end]]
+        j = start + 2
+        tags = []
+        while j < end and lines[j].lstrip().startswith("- "):
+            tags.append(lines[j].strip()[2:].strip())
+            j += 1
+        others = [t for t in tags if t and t.casefold() != outlet.casefold()]
+        section = others[0] if others else ""
+        if len(others) > 1:
+            ctx.warn(f"line {start + 1}: several tags {others!r}; section taken as {section!r}")
+        rest = [ln.strip() for ln in lines[j:end]]
         while rest and not rest[0]:
             rest.pop(0)
         title = rest.pop(0) if rest else ""

@@ -175,7 +175,7 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str | None]:
     return text, (f"{name}: not valid UTF-8 (first bad byte at offset {position}); decoded as {encoding}")
 
 
-_AGG_BLOCK = re.compile(r"^[^\n]{1,120}\n\d{1,2}-\d{1,2}-\d{4}[ \t]*\n- [^\n]+\n- [^\n]+\n", re.MULTILINE)
+_AGG_BLOCK = re.compile(r"^[^\n]{1,120}\n[ \t]*\d{1,2}-\d{1,2}-\d{4}[ \t]*\n[ \t]*- [^\n]+\n", re.MULTILINE)
 _HTML = re.compile(r"<(?:!doctype html|html|head|body|article|p|div|title)\b", re.IGNORECASE)
 
 

@@ -291,11 +291,13 @@ def ingest(
     boilerplate: Sequence[str] | None = None,
     near_duplicate_threshold: float = 0.9,
     progress: Progress | None = None,
-    batch_size: int = 2000,
+    batch_size: int = 500,
 ) -> IngestReport:
     """Read files into ``store`` in batches (bounded memory) and return the report.
 
-    Same parameters as :func:`load` (``store`` required). Articles already in the
+    Same parameters as :func:`load` (``store`` required), plus ``batch_size``:
+    articles written to the store per batch (memory grows with it: about 110 MiB
+    at 500 and 300 MiB at 2,000 for long news articles). Articles already in the
     store are recognised by id and not added again (``report.already_stored``).
     """
     if store is None:

@@ -69,3 +69,11 @@ def test_colour_map_and_legend():
     assert list(colours) == ["a", "b"] and colours["a"] != colours["b"]
     legend = legend_html(colours, {"a": "<i>A</i>"})
     assert "&lt;i&gt;A&lt;/i&gt;" in legend and "</span>b</span>" in legend
+
+
+def test_strongest_span_wins_an_overlap():
+    text = "one two three"
+    spans = [Span(0, 13, "a", value=0.2), Span(0, 7, "b", value=0.9), Span(8, 13, "a", strong=True, value=1.0)]
+    out = highlight_html(text, spans, {"a": "#E69F00", "b": "#56B4E9"})
+    pieces = re.findall(r'<mark class="evidence ([^"]+)"[^>]*>([^<]*)</mark>', out)
+    assert pieces == [("ev-b ev-a", "one two"), ("ev-a", " "), ("ev-a", "three")]

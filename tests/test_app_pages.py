@@ -151,6 +151,12 @@ def test_outlets_page(encoder):
     assert len(_table(at, "term")) > 0
     outlets = at.selectbox(key="terms_outlet").options
     assert outlets == ["Arab News", "Express Tribune", "First Post"]
+    heat = next(s for s in _chart_specs(at) if '"rect"' in s)
+    assert "Foreign|interference and|great-power|rivalry" in heat  # wrapped frame labels
+
+    # with many outlets only the biggest are compared (here: the top two of three)
+    at = _app("outlets", compare_top_n=2)
+    assert at.selectbox(key="terms_outlet").options == ["Arab News", "Express Tribune"]
 
 
 # ---------------------------------------------------------------- export

@@ -15,6 +15,25 @@ import pandas as pd
 from framing.codebook import Codebook
 
 
+def _fit(chart):
+    """Width fits the page column, height is the plot's own (Streamlit's default ``fit`` squeezes
+    axis labels and titles into the given height)."""
+    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
+def _wrap(label: str, width: int = 18) -> str:
+    """A label broken into lines of about ``width`` characters, joined by '|' (split by Vega)."""
+    lines, line = [], ""
+    for word in str(label).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "|".join(lines)
+
+
 def _frame_scale(codebook: Codebook, colours: Mapping[str, str]) -> alt.Scale:
     labels = [f.label for f in codebook.frames]
     return alt.Scale(domain=labels, range=[colours[f.id] for f in codebook.frames])
@@ -25,17 +44,18 @@ def frame_bars(row: Mapping, codebook: Codebook, colours: Mapping[str, str], *, 
     data = pd.DataFrame(
         [{"frame": f.label, "score": float(row.get(f"frame:{f.id}", float("nan")))} for f in codebook.frames]
     )
-    return (
+    chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), title="frame score"),
+            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), title=None),
             y=alt.Y("frame:N", sort=None, title=None, axis=alt.Axis(labelLimit=160)),
             color=alt.Color("frame:N", scale=_frame_scale(codebook, colours), legend=None),
             tooltip=["frame", alt.Tooltip("score:Q", format=".2f")],
         )
-        .properties(height=height or 22 * len(codebook.frames))
+        .properties(height=height or 24 * len(codebook.frames))
     )
+    return _fit(chart)
 
 
 def _axis_title(codebook: Codebook, axis_id: str) -> str:
@@ -73,7 +93,7 @@ def axis_positions(row: Mapping, codebook: Codebook) -> alt.LayerChart | None:
         tooltip=["axis", alt.Tooltip("position:Q", format=".2f"), alt.Tooltip("lo:Q", format=".2f"),
                  alt.Tooltip("hi:Q", format=".2f"), "left", "right"],
     )
-    return alt.layer(zero, interval, point).properties(height=34 * len(rows) + 20)
+    return _fit(alt.layer(zero, interval, point).properties(height=34 * len(rows)))
 
 
 def outlet_heatmap(means: pd.DataFrame, codebook: Codebook) -> alt.LayerChart:
@@ -81,7 +101,7 @@ def outlet_heatmap(means: pd.DataFrame, codebook: Codebook) -> alt.LayerChart:
 
     ``means`` has columns ``outlet, frame, mean, lo, hi`` (frame = frame id).
     """
-    labels = {f.id: f.label for f in codebook.frames}
+    labels = {f.id: _wrap(f.label) for f in codebook.frames}
     data = means.copy()
     data["frame_label"] = data["frame"].map(labels).fillna(data["frame"])
     data["cell"] = [
@@ -90,12 +110,14 @@ def outlet_heatmap(means: pd.DataFrame, codebook: Codebook) -> alt.LayerChart:
     ]
     order = [labels.get(f, f) for f in codebook.frame_ids]
     base = alt.Chart(data).encode(
-        x=alt.X("frame_label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=180)),
+        x=alt.X("frame_label:N", sort=order, title=None,
+                axis=alt.Axis(labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, '|')",
+                              orient="top", labelLimit=400)),
         y=alt.Y("outlet:N", title=None, axis=alt.Axis(labelLimit=220)),
     )
     rect = base.mark_rect().encode(
         color=alt.Color("mean:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), title="mean score"),
-        tooltip=["outlet", "frame_label", alt.Tooltip("mean:Q", format=".3f"), alt.Tooltip("lo:Q", format=".3f"),
+        tooltip=["outlet", "frame", alt.Tooltip("mean:Q", format=".3f"), alt.Tooltip("lo:Q", format=".3f"),
                  alt.Tooltip("hi:Q", format=".3f")],
     )
     text = base.mark_text(fontSize=11).encode(
@@ -103,7 +125,7 @@ def outlet_heatmap(means: pd.DataFrame, codebook: Codebook) -> alt.LayerChart:
         color=alt.condition(alt.datum.mean > 0.55, alt.value("white"), alt.value("black")),
     )
     n_outlets = data["outlet"].nunique()
-    return alt.layer(rect, text).properties(height=max(120, 32 * n_outlets))
+    return _fit(alt.layer(rect, text).properties(height=36 * n_outlets))
 
 
 def axis_strip(scores: pd.DataFrame, codebook: Codebook, axis_id: str) -> alt.LayerChart:
@@ -112,18 +134,18 @@ def axis_strip(scores: pd.DataFrame, codebook: Codebook, axis_id: str) -> alt.La
     data = scores[["article_id", "outlet", "title", col]].rename(columns={col: "position"}).dropna(subset=["position"])
     data = data.assign(title=data["title"].astype(str).str.slice(0, 120))
     scale = alt.Scale(domain=[1, -1])
-    dots = alt.Chart(data).mark_circle(size=36, opacity=0.55).encode(
+    dots = alt.Chart(data).mark_circle(size=60, opacity=0.7, stroke="white", strokeWidth=0.5).encode(
         x=alt.X("position:Q", scale=scale, title=_axis_title(codebook, axis_id)),
         y=alt.Y("outlet:N", title=None, axis=alt.Axis(labelLimit=220)),
-        yOffset=alt.YOffset("jitter:Q"),
-        color=alt.Color("outlet:N", legend=None),
+        yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("outlet:N", legend=None, scale=alt.Scale(scheme="tableau10")),
         tooltip=["outlet", "title", alt.Tooltip("position:Q", format=".2f")],
-    ).transform_calculate(jitter="random()")
-    means = alt.Chart(data).mark_tick(color="black", thickness=3, size=22).encode(
+    ).transform_calculate(jitter="0.2 + 0.6 * random()")
+    means = alt.Chart(data).mark_tick(color="black", thickness=3, size=26).encode(
         x=alt.X("mean(position):Q", scale=scale), y="outlet:N")
     zero = alt.Chart(pd.DataFrame({"position": [0.0]})).mark_rule(color="#999", strokeDash=[3, 3]).encode(
         x=alt.X("position:Q", scale=scale))
-    return alt.layer(zero, dots, means).properties(height=max(120, 30 * data["outlet"].nunique()))
+    return _fit(alt.layer(zero, dots, means).properties(height=40 * data["outlet"].nunique()))
 
 
 def prevalence_lines(prevalence: pd.DataFrame, codebook: Codebook, colours: Mapping[str, str]) -> alt.Chart:
@@ -141,8 +163,8 @@ def prevalence_lines(prevalence: pd.DataFrame, codebook: Codebook, colours: Mapp
         + (["outlet"] if "outlet" in data.columns else []),
     ).properties(height=160)
     if "outlet" in data.columns and data["outlet"].nunique() > 1:
-        chart = chart.facet(row=alt.Row("outlet:N", title=None))
-    return chart
+        return chart.facet(row=alt.Row("outlet:N", title=None))
+    return _fit(chart)
 
 
 def _overall(table: pd.DataFrame) -> pd.DataFrame:

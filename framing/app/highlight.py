@@ -29,13 +29,15 @@ class Span:
     """A highlighted stretch of text: ``text[start:end]`` carries ``key`` (a frame id).
 
     ``strong`` marks a lexicon term (drawn with an underline on top of the
-    sentence background).
+    sentence background); ``value`` is the strength of the evidence (e.g. the
+    sentence's similarity to the frame): where spans overlap, the strongest wins.
     """
 
     start: int
     end: int
     key: str
     strong: bool = False
+    value: float = 0.0
 
 
 def colour_map(keys: Sequence[str]) -> dict[str, str]:
@@ -74,8 +76,9 @@ def highlight_html(
     """Escape ``text`` and wrap the given spans in coloured ``<mark>`` elements.
 
     Overlapping spans are resolved by cutting the text at every span boundary:
-    each piece is coloured by the first key (in ``colours`` order) that covers it,
-    and its tooltip lists every key that covers it.
+    each piece is coloured by the strongest span that covers it (lexicon terms
+    first, then the highest ``value``, then ``colours`` order), and its tooltip
+    lists every key that covers it.
 
     Parameters
     ----------
@@ -110,7 +113,7 @@ def highlight_html(
             continue
         start, end = max(0, int(span.start)), min(n, int(span.end))
         if end > start:
-            kept.append(Span(start, end, span.key, span.strong))
+            kept.append(Span(start, end, span.key, span.strong, float(span.value)))
     if not kept:
         return _escape(text)
     cuts = sorted({0, n, *(s.start for s in kept), *(s.end for s in kept)})
@@ -121,9 +124,10 @@ def highlight_html(
         if not covering:
             out.append(piece)
             continue
-        keys = sorted({s.key for s in covering}, key=order.__getitem__)
+        best = min(covering, key=lambda s: (not s.strong, -s.value, order[s.key]))
+        keys = [best.key] + sorted({s.key for s in covering} - {best.key}, key=order.__getitem__)
         strong = any(s.strong for s in covering)
-        colour = colours[keys[0]]
+        colour = colours[best.key]
         title = html.escape(", ".join(str(labels.get(k, k)) for k in keys), quote=True)
         style = f"background-color:{colour}55;padding:0 1px;border-radius:2px;"
         if strong:

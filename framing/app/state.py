@@ -425,14 +425,38 @@ def _key_str(key: tuple | None) -> str:
     return "|".join(key) if key else ""
 
 
-@st.cache_data(show_spinner="Comparing outlets…", max_entries=16)
-def _comparison_tables(key: str, by: str, _analysis) -> dict[str, pd.DataFrame]:
-    return dict(_analysis.compare(by=by).tables)
+#: Outlets compared by default (all of them when there are no more than this).
+TOP_OUTLETS = 20
+TOP_OUTLETS_KEY = "compare_top_n"
+
+
+def outlet_counts(analysis) -> pd.Series:
+    """Articles per outlet, most first (ties by name)."""
+    counts = analysis.scores["outlet"].astype(str).value_counts()
+    return counts.sort_index().sort_values(ascending=False, kind="stable")
+
+
+def compared_outlets(analysis) -> list[str]:
+    """The outlets the Outlets and Export pages compare: the ``compare_top_n`` with most articles."""
+    counts = outlet_counts(analysis)
+    n = st.session_state.get(TOP_OUTLETS_KEY) or min(TOP_OUTLETS, len(counts))
+    return counts.index[: max(1, int(n))].tolist()
+
+
+@st.cache_data(show_spinner="Comparing outlets (bootstrap intervals, permutation tests)…", max_entries=16)
+def _comparison_tables(key: str, by: str, outlets: tuple[str, ...], _analysis) -> dict[str, pd.DataFrame]:
+    if len(outlets) == _analysis.scores["outlet"].nunique():
+        return dict(_analysis.compare(by=by).tables)
+    from framing.compare import compare
+
+    scores = _analysis.scores[_analysis.scores["outlet"].astype(str).isin(outlets)]
+    texts = {aid: _analysis.corpus[aid].text for aid in scores["article_id"]}
+    return dict(compare(scores, by=by, texts=texts).tables)
 
 
 def comparison_tables(analysis, by: str = "outlet") -> dict[str, pd.DataFrame]:
-    """``analysis.compare(by=...).tables``, cached on the analysis inputs."""
-    return _comparison_tables(_key_str(analysis_key()), by, analysis)
+    """``Comparison.tables`` for the compared outlets, cached on the analysis inputs."""
+    return _comparison_tables(_key_str(analysis_key()), by, tuple(compared_outlets(analysis)), analysis)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -125,13 +125,19 @@ def _report(corpus) -> None:
                 st.caption(f"… and {len(report.warnings) - 200:,} more")
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _article_table(fingerprint: str, _corpus):
+    frame = _corpus.to_frame().drop(columns=["text"])
+    frame.insert(4, "words", [len(a.text.split()) for a in _corpus.articles])
+    return frame
+
+
 def _articles(corpus) -> None:
     st.subheader("Articles")
     if len(corpus) == 0:
         st.info("No articles were kept from this input. The report above says why.")
         return
-    frame = corpus.to_frame().drop(columns=["text"])
-    frame.insert(4, "words", [len(a.text.split()) for a in corpus.articles])
+    frame = _article_table(state.corpus_fingerprint() or "", corpus)
     counts = frame.groupby("outlet").size().sort_values(ascending=False)
     st.caption(f"{len(corpus):,} articles from {len(counts)} outlets: "
                + ", ".join(f"{o} ({n})" for o, n in counts.head(12).items())

@@ -99,8 +99,8 @@ def _article_column(row: dict, analysis, evidence: pd.DataFrame, colours: dict, 
         st.caption(" · ".join(parts) + "  (positive = pole A, left)")
     article = analysis.corpus[row["article_id"]]
     ev = evidence[(evidence["article_id"] == row["article_id"]) & evidence["target"].isin(shown)]
-    spans = [Span(int(s), int(e), t, strong=(k == "term"))
-             for s, e, t, k in zip(ev["start"], ev["end"], ev["target"], ev["kind"])]
+    spans = [Span(int(s), int(e), t, strong=(k == "term"), value=float(v) if pd.notna(v) else 0.0)
+             for s, e, t, k, v in zip(ev["start"], ev["end"], ev["target"], ev["kind"], ev["value"])]
     body = highlight_html(article.text, spans, {k: colours[k] for k in shown}, labels=labels)
     with st.container(height=520, key=f"text_{row['article_id']}"):
         st.markdown(f'<div class="article-text" style="font-size:0.9rem;line-height:1.5;">{body}</div>',

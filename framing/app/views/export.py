@@ -8,6 +8,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import altair as alt
 import streamlit as st
 
 from framing.app import charts, state
@@ -25,7 +26,7 @@ def tables_of(analysis) -> dict:
     """Every table the app shows: scores, evidence, events, components and the outlet comparison."""
     tables = {"scores": analysis.scores, "evidence": analysis.evidence, "events": analysis.events,
               "components": analysis.components}
-    for name, frame in state.comparison_tables(analysis, "outlet").items():
+    for name, frame in state.comparison_tables(analysis, "outlet").items():  # the outlets chosen on Outlets
         tables[f"outlets_{name}"] = frame
     return tables
 
@@ -39,10 +40,11 @@ def _export(key: str, fmt: str, _analysis) -> dict[str, bytes]:
         return {p.name: p.read_bytes() for p in paths}
 
 
-def _zip(files: dict[str, bytes]) -> bytes:
+@st.cache_data(show_spinner=False, max_entries=6)
+def _zip(key: str, fmt: str, _files: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files.items():
+        for name, data in _files.items():
             zf.writestr(name, data)
     return buffer.getvalue()
 
@@ -57,7 +59,8 @@ def figures_of(analysis) -> dict:
     if not means.empty:
         figures["outlet_frame_heatmap"] = lambda: charts.outlet_heatmap(means, cb)
     for axis_id in cb.axis_ids:
-        figures[f"axis_strip_{axis_id}"] = lambda a=axis_id: charts.axis_strip(analysis.scores, cb, a)
+        compared = analysis.scores[analysis.scores["outlet"].astype(str).isin(state.compared_outlets(analysis))]
+        figures[f"axis_strip_{axis_id}"] = lambda a=axis_id, c=compared: charts.axis_strip(c, cb, a)
     prevalence = charts.prevalence_long(tables, cb)
     if not prevalence.empty and prevalence["period"].nunique() >= 2:
         figures["frame_prevalence"] = lambda: charts.prevalence_lines(prevalence, cb, colours)
@@ -67,6 +70,8 @@ def figures_of(analysis) -> dict:
 @st.cache_data(show_spinner="Rendering the figure…", max_entries=24)
 def _figure_bytes(key: str, name: str, fmt: str, _analysis) -> bytes:
     chart = figures_of(_analysis)[name]()
+    if not isinstance(chart, alt.FacetChart):
+        chart = chart.properties(width=900)  # the page column's width does not exist outside the page
     buffer = io.BytesIO() if fmt == "png" else io.StringIO()
     chart.save(buffer, format=fmt, **({"scale_factor": 2} if fmt == "png" else {}))
     value = buffer.getvalue()
@@ -78,19 +83,21 @@ def render() -> None:
     analysis = state.analysis_or_prompt()
     if analysis is None:
         return
-    key = "|".join(state.analysis_key() or ())
+    # the comparison tables depend on the outlets chosen on the Outlets page
+    key = "|".join(state.analysis_key() or ()) + "|" + "\x1f".join(state.compared_outlets(analysis))
     st.subheader("Tables")
     st.caption("Scores, evidence, events and components, plus the outlet comparison (means with intervals, "
                "differences, distinctive terms, prevalence). `manifest.json` records the package version, "
                "encoder, codebook sha256, settings and input files, so every number can be reproduced.")
     fmt = st.radio("Format", list(FORMATS), format_func=FORMATS.__getitem__, horizontal=True, key="export_format")
     files = _export(key, fmt, analysis)
-    st.download_button(f"Download all ({len(files)} files, zip)", _zip(files), file_name=f"framing-{fmt}.zip",
-                       mime="application/zip", type="primary", key="download_all")
+    # data as callables: the bytes are sent only when a button is clicked, not on every rerun
+    st.download_button(f"Download all ({len(files)} files, zip)", lambda: _zip(key, fmt, files),
+                       file_name=f"framing-{fmt}.zip", mime="application/zip", type="primary", key="download_all")
     cols = st.columns(3)
     for i, (name, data) in enumerate(files.items()):
         ext = Path(name).suffix.lstrip(".")
-        cols[i % 3].download_button(f"{name} ({len(data) / 1024:,.0f} KB)", data, file_name=name,
+        cols[i % 3].download_button(f"{name} ({len(data) / 1024:,.0f} KB)", lambda d=data: d, file_name=name,
                                     mime=MIME.get(ext, "application/octet-stream"), key=f"download_{name}")
     with st.expander("manifest.json"):
         st.json(json.loads(files["manifest.json"]), expanded=1)
@@ -108,5 +115,5 @@ def render() -> None:
         st.session_state["figure_ready"] = (name, fig_fmt)
     if st.session_state.get("figure_ready") == (name, fig_fmt):
         data = _figure_bytes(key, name, fig_fmt, analysis)
-        st.download_button(f"Download {name}.{fig_fmt}", data, file_name=f"{name}.{fig_fmt}", mime=MIME[fig_fmt],
+        st.download_button(f"Download {name}.{fig_fmt}", lambda: data, file_name=f"{name}.{fig_fmt}", mime=MIME[fig_fmt],
                            key="download_figure")

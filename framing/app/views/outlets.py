@@ -19,6 +19,15 @@ def render() -> None:
     scores = analysis.scores
     n_outlets = scores["outlet"].nunique()
     st.caption(f"{len(scores):,} articles from {n_outlets} outlet(s), codebook `{cb.id}`.")
+    counts = state.outlet_counts(analysis)
+    if len(counts) > state.TOP_OUTLETS:
+        st.number_input(f"Compare the outlets with the most articles (of {len(counts)})", min_value=2,
+                        max_value=len(counts), value=state.TOP_OUTLETS, step=1, key=state.TOP_OUTLETS_KEY)
+        outlets = state.compared_outlets(analysis)
+        left_out = int(counts.iloc[len(outlets):].sum())
+        st.caption(f"{len(outlets)} outlets with {int(counts.iloc[:len(outlets)].sum()):,} articles compared; "
+                   f"{len(counts) - len(outlets)} smaller outlets ({left_out:,} articles) left out. "
+                   "More outlets take longer: every pair is tested.")
     tables = state.comparison_tables(analysis, "outlet")
     colours = colour_map(cb.frame_ids)
 
@@ -35,7 +44,8 @@ def render() -> None:
         axis_ids = cb.axis_ids
         axis_id = axis_ids[0] if len(axis_ids) == 1 else st.selectbox(
             "Axis", axis_ids, format_func=lambda a: cb.axis(a).label, key="strip_axis")
-        st.altair_chart(charts.axis_strip(scores, cb, axis_id), key="strip")
+        compared = scores[scores["outlet"].astype(str).isin(state.compared_outlets(analysis))]
+        st.altair_chart(charts.axis_strip(compared, cb, axis_id), key="strip")
         axis = cb.axis(axis_id)
         st.caption(f"Each dot is an article; the black tick is the outlet mean. Left: "
                    f"{cb.frame(axis.pole_a).label} (+1); right: {cb.frame(axis.pole_b).label} (−1).")
@@ -74,4 +84,8 @@ def render() -> None:
     if prevalence.empty or prevalence["period"].nunique() < 2:
         st.info("Not enough dated articles to draw frames over time (needs two or more periods).")
     else:
-        st.altair_chart(charts.prevalence_lines(prevalence, cb, colours), key="prevalence")
+        outlets = sorted(prevalence["outlet"].astype(str).unique())
+        chosen = st.selectbox("Outlet", outlets, key="prevalence_outlet")
+        st.altair_chart(charts.prevalence_lines(prevalence[prevalence["outlet"].astype(str) == chosen], cb,
+                                                colours), key="prevalence")
+        st.caption("Mean frame score of the outlet's articles per week.")

@@ -1,0 +1,163 @@
+"""Benchmark: the app as a new user meets it, on the 3,428 AllSides security articles.
+
+Starts ``streamlit run app.py`` on ``../shared/eval/allsides_baly_security/`` (as
+``framing app PATH`` does), opens it in Debian's headless Chromium (Playwright),
+clicks "Score 3,428 articles", follows the progress bar until the Events page shows
+the first event, then times page switches (first visit and cached), an event
+selection and the Export page. Prints one line per figure and writes
+``bench/_out/app_timings.json``.
+
+The DuckDB store (embedding cache) is ``bench/_out/app-store.duckdb``: ``--fresh``
+deletes it first (cold run: every sentence is embedded), otherwise a second run
+measures scoring with a warm cache.
+
+Usage (from the repo root)::
+
+    .venv/bin/python bench/bench_app.py --fresh     # cold: embeds ~100k sentences (tens of minutes on 2 cores)
+    .venv/bin/python bench/bench_app.py             # warm cache
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+EVAL = Path(os.environ.get("FRAMING_EVAL_DIR", REPO.parent / "shared" / "eval")) / "allsides_baly_security"
+OUT = REPO / "bench" / "_out"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+RUNNING = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(paths: Path, db: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = dict(os.environ, FRAMING_APP_PATHS=str(paths), FRAMING_DB=str(db))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"],
+        cwd=REPO, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.read().strip() == b"ok":
+                    return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit(f"streamlit did not start; see {log}")
+
+
+def _wait_idle(page, timeout_ms: int = 600_000) -> None:
+    page.wait_for_function(RUNNING, timeout=timeout_ms)
+
+
+def _timed_nav(page, title: str, ready: str, timeout_ms: int = 600_000) -> float:
+    """Click a page in the sidebar; seconds until ``ready`` is visible and the script is idle."""
+    t = time.perf_counter()
+    page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+    page.get_by_role("heading", name=title).first.wait_for(timeout=timeout_ms)
+    page.locator(ready).first.wait_for(timeout=timeout_ms)
+    _wait_idle(page, timeout_ms)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--fresh", action="store_true", help="delete the store first (cold embedding cache)")
+    parser.add_argument("--paths", type=Path, default=EVAL)
+    parser.add_argument("--db", type=Path, default=OUT / "app-store.duckdb")
+    parser.add_argument("--shots", type=Path, default=None, help="save progress/page screenshots here")
+    args = parser.parse_args()
+    if not args.paths.exists():
+        raise SystemExit(f"evaluation data not found at {args.paths} (see ../shared/eval/README.md)")
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"{CHROMIUM} not installed: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    if args.fresh and args.db.exists():
+        args.db.unlink()
+    figures: dict[str, float | str] = {"cache": "cold" if args.fresh else "warm"}
+    proc, url = _start(args.paths, args.db, OUT / "bench_app_streamlit.log")
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1600, "height": 1400})
+            page.set_default_timeout(600_000)
+
+            t = time.perf_counter()
+            page.goto(url)
+            button = page.get_by_role("button", name="Score ")
+            button.wait_for(timeout=600_000)
+            figures["open_and_load_s"] = round(time.perf_counter() - t, 2)
+            print(f"open app + read corpus: {figures['open_and_load_s']} s", flush=True)
+
+            t = time.perf_counter()
+            button.click()
+            last, shot = "", False
+            while not page.locator(".outlet-name").first.is_visible():
+                bar = page.get_by_test_id("stProgress")
+                if bar.count():
+                    text = bar.first.inner_text().strip()
+                    if text and text != last:
+                        print(f"  {time.perf_counter() - t:7.1f} s  {text}", flush=True)
+                        last = text
+                    if args.shots and not shot and "Embed" in text:
+                        page.screenshot(path=str(args.shots / "scoring-progress.png"))
+                        shot = True
+                page.wait_for_timeout(5000)
+                if time.perf_counter() - t > 7200:
+                    raise SystemExit("scoring did not finish in 2 hours")
+            _wait_idle(page)
+            figures["score_s"] = round(time.perf_counter() - t, 1)
+            print(f"score (click -> first event shown): {figures['score_s']} s", flush=True)
+
+            t = time.perf_counter()
+            box = page.get_by_test_id("stSelectbox").filter(has_text="Event").first
+            box.click()
+            page.get_by_role("option").nth(3).click()
+            _wait_idle(page)
+            figures["select_event_s"] = round(time.perf_counter() - t, 2)
+
+            for title, ready, name in [
+                ("Outlets", "[data-testid='stVegaLiteChart']", "outlets_first_s"),
+                ("Corpus", "[data-testid='stMetric']", "corpus_s"),
+                ("Codebook", "[data-testid='stDataFrame']", "codebook_s"),
+                ("Events", ".outlet-name", "events_s"),
+                ("Outlets", "[data-testid='stVegaLiteChart']", "outlets_cached_s"),
+                ("Export", "[data-testid='stDownloadButton']", "export_first_s"),
+                ("Events", ".outlet-name", "events_again_s"),
+                ("Export", "[data-testid='stDownloadButton']", "export_cached_s"),
+            ]:
+                figures[name] = round(_timed_nav(page, title, ready), 2)
+                print(f"switch to {title}: {figures[name]} s", flush=True)
+                if args.shots and name in ("outlets_cached_s", "events_again_s"):
+                    page.screenshot(path=str(args.shots / f"allsides-{title.lower()}.png"))
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    (OUT / f"app_timings_{figures['cache']}.json").write_text(json.dumps(figures, indent=2))
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

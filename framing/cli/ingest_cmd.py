@@ -46,6 +46,7 @@ def _fail(message: str) -> None:
 
 def _print_report(report, db: str) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
@@ -60,15 +61,15 @@ def _print_report(report, db: str) -> None:
     summary.add_row("merged as duplicates", str(len(report.merged)))
     summary.add_row("skipped", str(len(report.skipped)))
     summary.add_row("warnings", str(len(report.warnings)))
-    summary.add_row("store", db)
+    summary.add_row("store", escape(db))
     console.print(summary)
     if report.merged:
         table = Table(title=f"Merged duplicates ({len(report.merged)})", title_justify="left")
         table.add_column("kept article")
-        table.add_column("duplicate (source [id])", overflow="fold")
+        table.add_column("duplicate: file:line \\[its id]", overflow="fold")
         table.add_column("kind")
         for kept, dup, kind in report.merged[:50]:
-            table.add_row(kept, dup, kind)
+            table.add_row(escape(kept), escape(dup), kind)
         console.print(table)
         if len(report.merged) > 50:
             console.print(f"... and {len(report.merged) - 50} more merged duplicates")
@@ -78,12 +79,12 @@ def _print_report(report, db: str) -> None:
         table.add_column("where")
         table.add_column("reason", overflow="fold")
         for s in report.skipped[:50]:
-            table.add_row(s.file, s.location, s.reason)
+            table.add_row(escape(s.file), escape(s.location), escape(s.reason))
         console.print(table)
         if len(report.skipped) > 50:
             console.print(f"... and {len(report.skipped) - 50} more skipped records")
     for warning in report.warnings[:50]:
-        console.print(f"[yellow]warning:[/yellow] {warning}", markup=True, highlight=False)
+        console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
     if len(report.warnings) > 50:
         console.print(f"... and {len(report.warnings) - 50} more warnings")
 
@@ -188,6 +189,7 @@ def articles_command(
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
     else:
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
 
         table = Table(title=f"{len(frame)} article(s)", title_justify="left")
@@ -195,7 +197,8 @@ def articles_command(
             table.add_column(col, overflow="fold" if col == "title" else "ellipsis")
         for row in frame.itertuples(index=False):
             published = "" if str(row.published) == "NaT" else str(row.published)[:10]
-            table.add_row(row.article_id, row.outlet, published, row.title[:90], str(len(row.text.split())))
+            table.add_row(escape(row.article_id), escape(row.outlet), published, escape(row.title[:90]),
+                          str(len(row.text.split())))
         Console().print(table)
 
 

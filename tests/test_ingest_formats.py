@@ -199,3 +199,33 @@ def test_several_files_and_progress(tmp_path):
     total = a.stat().st_size + b.stat().st_size
     assert calls and calls[-1] == (total, total)
     assert all(d <= t for d, t in calls)
+
+
+def test_html_in_declared_legacy_charset(tmp_path):
+    html = ('<html><head><meta charset="windows-1252"><title>Caf\u00e9 talks</title></head><body><article>'
+            f'<p>Caf\u00e9 owners met the minister \u2013 again. {TEXT_A}</p></article></body></html>')
+    path = tmp_path / "legacy.html"
+    path.write_bytes(html.encode("cp1252"))
+    corpus = load(path)
+    assert corpus.articles[0].text.startswith("Caf\u00e9 owners met the minister \u2013 again.")
+    assert not corpus.report.warnings  # the page said which charset it uses
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("11-06-2025", "2025-06-11"), ("2025-06-11", "2025-06-11"), ("2025/06/11", "2025-06-11"),
+    ("06/13/2025", "2025-06-13"), (20250611, "2025-06-11"), ("20250611", "2025-06-11"),
+    (1749600000, "2025-06-11"), (1749600000000, "2025-06-11"), ("Wed, 11 Jun 2025 08:00:00 GMT", "2025-06-11"),
+    ("June 11, 2025", "2025-06-11"), (dt.datetime(2025, 6, 11, 23, 0), "2025-06-11"),
+])
+def test_parse_date_values(value, expected):
+    from framing.ingest import parse_date
+
+    date, ok = parse_date(value)
+    assert ok and date.isoformat() == expected
+
+
+@pytest.mark.parametrize("value", ["sometime", "31-02-2025", "99/99/9999", "2 hours ago", 12])
+def test_parse_date_failures(value):
+    from framing.ingest import parse_date
+
+    assert parse_date(value) == (None, False)

@@ -140,8 +140,16 @@ def parse_date(value: Any) -> tuple[dt.date | None, bool]:
     (date or None, ok)
         ``ok`` is False when a non-empty value could not be understood (the caller keeps
         the article with an empty date and reports it). Day-first is assumed for
-        ``DD-MM-YYYY`` / ``DD/MM/YYYY`` (the aggregator format); ISO dates, datetimes,
-        Unix timestamps and English month names are understood too.
+        ``DD-MM-YYYY`` / ``DD/MM/YYYY`` (the aggregator format) unless the day cannot be
+        first; ISO dates, datetimes, ``YYYYMMDD``, Unix timestamps (seconds or
+        milliseconds) and English month names are understood too.
+
+    Examples
+    --------
+    >>> [parse_date(v)[0].isoformat() for v in ("11-06-2025", "2025-06-11T08:00:00Z", 20250611, "June 11, 2025")]
+    ['2025-06-11', '2025-06-11', '2025-06-11', '2025-06-11']
+    >>> parse_date("sometime in spring")
+    (None, False)
     """
     if value is None:
         return None, True
@@ -159,6 +167,12 @@ def parse_date(value: Any) -> tuple[dt.date | None, bool]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if isinstance(value, float) and math.isnan(value):
             return None, True
+        if float(value).is_integer() and 18000101 <= value <= 22001231:  # YYYYMMDD
+            v = int(value)
+            try:
+                return dt.date(v // 10000, v // 100 % 100, v % 100), True
+            except ValueError:
+                return None, False
         seconds = float(value)
         if seconds > 1e11:  # milliseconds
             seconds /= 1000.0

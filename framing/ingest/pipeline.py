@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -53,6 +55,13 @@ def _records(file: InputFile, fmt: str, ctx: FileContext) -> Iterator[RawRecord]
         except OSError as exc:
             raise IngestError(f"{file.name}: cannot read ({exc.strerror or exc})") from None
         text, warning = decode_bytes(data, file.name)
+        if warning and fmt == "html":
+            declared = _declared_charset(data[:4096])
+            if declared:
+                try:
+                    text, warning = data.decode(declared, errors="replace"), None
+                except LookupError:
+                    pass
         del data
         if warning:
             ctx.warn(warning)
@@ -198,6 +207,21 @@ def iter_articles(
         done_before += file.path.stat().st_size
         if progress is not None:
             progress(done_before, total)
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+
+
+def _declared_charset(head: bytes) -> str | None:
+    """The charset an HTML page declares in a ``<meta>`` tag, if any."""
+    m = _META_CHARSET.search(head)
+    if not m:
+        return None
+    name = m.group(1).decode("ascii", errors="ignore")
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
 
 
 def _digest(text: str) -> bytes:

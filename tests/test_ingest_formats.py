@@ -229,3 +229,12 @@ def test_parse_date_failures(value):
     from framing.ingest import parse_date
 
     assert parse_date(value) == (None, False)
+
+
+def test_csv_detected_by_header_without_extension(tmp_path):
+    path = tmp_path / "export_2025"
+    pd.DataFrame(_rows()).to_csv(path, index=False)
+    _check_three(load(path))
+    prose = tmp_path / "note.txt"
+    prose.write_text("Text, as they say, is king\nThe body of a plain note.", encoding="utf-8")
+    assert load(prose).articles[0].title == "Text, as they say, is king"

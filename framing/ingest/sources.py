@@ -217,13 +217,28 @@ def sniff_format(path: Path, head: bytes) -> str:
     normalised = sample.replace("\r\n", "\n").replace("\r", "\n")
     if _AGG_BLOCK.search(normalised):
         return "aggregator"
-    if suffix in (".csv", ".tsv"):
-        return "csv"
     if suffix in (".parquet", ".pq"):
         raise IngestError(f"{path}: has a Parquet extension but is not a Parquet file")
     if suffix in (".xlsx", ".xlsm"):
         raise IngestError(f"{path}: has an Excel extension but is not an .xlsx file")
+    if suffix in (".csv", ".tsv") or _looks_like_csv_header(normalised.split("\n", 1)[0]):
+        return "csv"
     return "text"
+
+
+def _looks_like_csv_header(line: str) -> bool:
+    """A delimited first line that names a text column (e.g. ``id,title,text``)."""
+    from framing.ingest.fields import resolve_columns
+
+    for delimiter in (",", "\t", ";", "|"):
+        cells = [c.strip().strip('"') for c in line.split(delimiter)]
+        if len(cells) < 2 or not all(0 < len(c) <= 40 for c in cells):
+            continue
+        found = resolve_columns(cells)
+        identifiers = all(re.fullmatch(r"[A-Za-z_][\w.\-]*", c) for c in cells)
+        if "text" in found and (identifiers or len(found) >= 3):
+            return True
+    return False
 
 
 def _first_line_is_object(sample: str) -> bool:

@@ -76,6 +76,24 @@ def _resolve_corpus(corpus, store, progress) -> tuple[Corpus, list[str]]:
     raise ValueError(f"corpus: expected a Corpus or file/folder path(s), got {type(corpus).__name__}")
 
 
+def _embed_corpus(texts: list[str], encoder, cache, batch_size: int, progress) -> np.ndarray:
+    """Vectors of ``texts``; each distinct text is encoded once, in order of length.
+
+    Encoding distinct sentences sorted by length keeps each encoder batch
+    length-homogeneous (little padding), as a single bare ``model.encode`` call would.
+    """
+    unique = list(dict.fromkeys(texts))
+    if not unique:
+        return np.zeros((0, getattr(encoder, "dim", 0)), dtype=np.float32)
+    order = sorted(range(len(unique)), key=lambda i: len(unique[i]))
+    by_length = embed_sentences([unique[i] for i in order], encoder, cache, batch_size=batch_size,
+                                progress=progress)
+    vectors = np.empty_like(by_length)
+    vectors[np.asarray(order)] = by_length
+    row = {t: i for i, t in enumerate(unique)}
+    return vectors[np.fromiter((row[t] for t in texts), dtype=np.int64, count=len(texts))]
+
+
 def analyse(corpus, codebook: str | Path | Codebook = "south-asia-security", *, encoder=None, store=None,
             settings: ScoringSettings | None = None, progress: Progress | None = None) -> "Analysis":
     """Score every article of a corpus on every frame and axis of a codebook.
@@ -118,14 +136,14 @@ def analyse(corpus, codebook: str | Path | Codebook = "south-asia-security", *, 
         cache = MemoryCache(store_obj)
         articles = corpus.articles
 
+        report("segment", 0, len(articles))
         sentences = segment(articles)
         report("segment", len(articles), len(articles))
-        texts = sentences["text"].tolist()
-        vectors = embed_sentences(texts, encoder, cache, batch_size=settings.embed_batch_size,
-                                  progress=lambda done, total: report("embed", done, total))
-        if len(texts) == 0:
-            vectors = np.zeros((0, getattr(encoder, "dim", 0)), dtype=np.float32)
+        report("embed", 0, len(sentences))
+        vectors = _embed_corpus(sentences["text"].tolist(), encoder, cache, settings.embed_batch_size,
+                                lambda done, total: report("embed", done, total))
         report("embed", 1, 1)
+        report("calibrate", 0, 1)
         cb_vectors = encode_codebook(codebook, encoder, cache, generic_background=settings.generic_background,
                                      batch_size=settings.embed_batch_size)
         rows = sentences["article_row"].to_numpy()
@@ -134,6 +152,7 @@ def analyse(corpus, codebook: str | Path | Codebook = "south-asia-security", *, 
         report("calibrate", 1, 1)
 
         offsets = X.offsets
+        report("score", 0, len(articles))
         parts: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = []
         n = len(articles)
         for i in range(0, n, settings.batch_size):

@@ -168,10 +168,10 @@ class Store:
         """Whether a file with this content hash was ingested into the store before."""
         self._ensure_files_table()
         try:
-            row = self.con.execute("SELECT 1 FROM ingested_files WHERE sha256 = ?", [sha256]).fetchone()
+            rows = self.con.execute("SELECT 1 FROM ingested_files WHERE sha256 = ?", [sha256]).fetchall()
         except duckdb.CatalogException:  # read-only store written before this table existed
             return False
-        return row is not None
+        return bool(rows)
 
     def record_file(self, path: str | Path, sha256: str) -> None:
         """Remember that the file ``path`` (content hash ``sha256``) was ingested."""
@@ -192,6 +192,59 @@ class Store:
             ).df()
         except duckdb.CatalogException:
             return pd.DataFrame(columns=["sha256", "path", "size_bytes", "ingested_at"])
+
+    # ------------------------------------------------------------ duplicate index
+    # (added for ingest: text keys and MinHash signatures of kept articles, so a later
+    # ingest into the same store also merges copies of stories stored before)
+    def _ensure_dedup_table(self) -> None:
+        if not getattr(self, "_dedup_table_ready", False):
+            if not self.read_only:
+                self.con.execute(
+                    "CREATE TABLE IF NOT EXISTS dedup_index (scheme VARCHAR, article_id VARCHAR, "
+                    "text_key BLOB, signature BLOB, PRIMARY KEY (scheme, article_id))"
+                )
+            self._dedup_table_ready = True
+
+    def put_dedup_entries(self, scheme: str, entries: Sequence[tuple[str, bytes, bytes | None]]) -> None:
+        """Store ``(article_id, text_key, signature bytes or None)`` rows under a signature scheme."""
+        if not entries:
+            return
+        self._ensure_dedup_table()
+        self.con.execute("SELECT 1").fetchall()  # finish a pending result (register() refuses to run beside one)
+        table = pa.table(
+            {
+                "scheme": pa.array([scheme] * len(entries), pa.string()),
+                "article_id": pa.array([e[0] for e in entries], pa.string()),
+                "text_key": pa.array([e[1] for e in entries], pa.binary()),
+                "signature": pa.array([e[2] for e in entries], pa.binary()),
+            }
+        )
+        self.con.register("_new_dedup", table)
+        try:
+            self.con.execute("INSERT INTO dedup_index SELECT * FROM _new_dedup ON CONFLICT DO NOTHING")
+        finally:
+            self.con.unregister("_new_dedup")
+
+    def iter_dedup_entries(self, scheme: str, batch_size: int = 10000) -> Iterator[tuple[str, bytes, bytes | None]]:
+        """The stored ``(article_id, text_key, signature)`` rows of a scheme, for articles still stored."""
+        self._ensure_dedup_table()
+        cursor = self.con.cursor()  # its own handle, so the caller may use the store meanwhile
+        try:
+            try:
+                cursor.execute(
+                    "SELECT d.article_id, d.text_key, d.signature FROM dedup_index d "
+                    "JOIN articles a USING (article_id) WHERE d.scheme = ? ORDER BY a.ingested_at, d.article_id",
+                    [scheme],
+                )
+            except duckdb.CatalogException:
+                return
+            while True:
+                rows = cursor.fetchmany(batch_size)
+                if not rows:
+                    return
+                yield from rows
+        finally:
+            cursor.close()
 
     # ------------------------------------------------------------ embedding cache
     def get_embeddings(self, model_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:

@@ -75,3 +75,34 @@ def test_read_only_store_without_files_table(tmp_path, seed_path):
         assert not store.file_ingested("0" * 64)
         assert store.ingested_files().empty
         assert store.article_count() == 5
+
+
+STORY = (
+    "Security forces in Balochistan said on Tuesday that they had arrested four suspects in connection with "
+    "the bombing of a passenger train near Mach. The provincial home minister told reporters that the men had "
+    "been tracked through phone records and that explosives were recovered from a house in Quetta. Relatives "
+    "of the victims gathered outside the hospital, demanding compensation and better protection for the "
+    "railway line, which has been attacked three times this year."
+)
+
+
+def test_second_ingest_merges_copies_of_stored_stories(tmp_path):
+    site_a = tmp_path / "a.jsonl"
+    site_a.write_text(json.dumps({"id": "a1", "outlet": "Dawn", "text": STORY}), encoding="utf-8")
+    site_b = tmp_path / "b.jsonl"
+    site_b.write_text("\n".join([
+        json.dumps({"id": "b1", "outlet": "The News", "text": "QUETTA: " + STORY + " (Reuters)"}),
+        json.dumps({"id": "b2", "outlet": "Geo", "text": STORY.upper()}),
+        json.dumps({"id": "b3", "outlet": "Geo", "text": "A different story about the budget and taxes."}),
+    ]), encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        assert ingest(site_a, store).kept == 1
+    with Store(db) as store:  # a later session: the index of the first ingest is in the file
+        report = ingest(site_b, store)
+        assert sorted(report.merged) == [("a1", f"{site_b}:line 1 [b1]", "near"),
+                                         ("a1", f"{site_b}:line 2 [b2]", "exact")]
+        assert report.kept == 1 and store.article_count() == 2
+        again = ingest([site_a, site_b], store)  # re-ingest both: nothing new, same merges
+        assert again.kept == 2 and again.already_stored == 2 and len(again.merged) == 2
+        assert store.article_count() == 2

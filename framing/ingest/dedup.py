@@ -95,6 +95,8 @@ class Deduplicator:
         self._buckets: list[dict[int, list[int] | int]] = [dict() for _ in range(self.bands)]
         self._sigs: list[np.ndarray] = []
         self._ids: list[str] = []
+        self.keep_signatures = False  # compute signatures even when near detection is off
+        self.last_kept: tuple[str, bytes, np.ndarray | None] | None = None
 
     def __len__(self) -> int:
         return len(self._exact)
@@ -119,22 +121,28 @@ class Deduplicator:
         bands = sig[: self.bands * self.rows].astype(np.uint64).reshape(self.bands, self.rows)
         return (bands * self._band_mults).sum(axis=1).tolist()
 
+    @property
+    def params_key(self) -> str:
+        """Identifies the signature scheme; stored signatures are reusable only under the same key."""
+        return f"minhash-v1:perm={self.num_perm}:shingle={self.shingle}:seed={self.random_state}"
+
     def check(self, article_id: str, text: str) -> tuple[str, str] | None:
         """Register an article; return ``(kept_id, "exact"|"near")`` if it duplicates a kept one, else None.
 
-        A non-duplicate is remembered as kept under ``article_id``.
+        A non-duplicate is remembered as kept under ``article_id``; its index entry
+        ``(article_id, text_key, signature or None)`` is then in :attr:`last_kept`.
         """
         tokens = normalised_tokens(text)
         key = hashlib.sha1(" ".join(tokens).encode("utf-8")).digest()
         kept = self._exact.get(key)
         if kept is not None:
             return kept, "exact"
-        near = self.threshold <= 1.0 and len(tokens) > 0
-        if near:
+        sig = None
+        if len(tokens) > 0 and (self.threshold <= 1.0 or self.keep_signatures):
             sig = self.signature(tokens)
-            keys = self._band_keys(sig)
+        if sig is not None and self.threshold <= 1.0:
             seen: set[int] = set()
-            for band, bkey in enumerate(keys):
+            for band, bkey in enumerate(self._band_keys(sig)):
                 hit = self._buckets[band].get(bkey)
                 if hit is None:
                     continue
@@ -144,19 +152,25 @@ class Deduplicator:
                     seen.add(idx)
                     if float(np.mean(self._sigs[idx] == sig)) >= self.threshold:
                         return self._ids[idx], "near"
-        self._exact[key] = article_id
-        if near:
-            idx = len(self._sigs)
-            self._sigs.append(sig)
-            self._ids.append(article_id)
-            for band, bkey in enumerate(keys):
-                bucket = self._buckets[band]
-                hit = bucket.get(bkey)
-                if hit is None:
-                    bucket[bkey] = idx
-                elif isinstance(hit, list):
-                    if len(hit) < self.max_bucket:
-                        hit.append(idx)
-                else:
-                    bucket[bkey] = [hit, idx]
+        self.add_known(article_id, key, sig)
+        self.last_kept = (article_id, key, sig)
         return None
+
+    def add_known(self, article_id: str, text_key: bytes, signature: np.ndarray | None) -> None:
+        """Remember an article kept earlier (e.g. read back from a store's duplicate index)."""
+        self._exact.setdefault(text_key, article_id)
+        if signature is None or self.threshold > 1.0:
+            return
+        idx = len(self._sigs)
+        self._sigs.append(signature)
+        self._ids.append(article_id)
+        for band, bkey in enumerate(self._band_keys(signature)):
+            bucket = self._buckets[band]
+            hit = bucket.get(bkey)
+            if hit is None:
+                bucket[bkey] = idx
+            elif isinstance(hit, list):
+                if len(hit) < self.max_bucket:
+                    hit.append(idx)
+            else:
+                bucket[bkey] = [hit, idx]

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+import numpy as np
+
 from framing.corpus import Article, Corpus, IngestReport
 from framing.ingest import aggregator, documents, tabular
 from framing.ingest.base import FileContext, RawRecord
@@ -117,6 +119,8 @@ def iter_articles(
     progress: Progress | None = None,
     known_files: Callable[[str], bool] | None = None,
     file_hashes: dict[str, str] | None = None,
+    dedup: Deduplicator | None = None,
+    kept_entries: list | None = None,
 ) -> Iterator[Article]:
     """Stream the kept (de-duplicated) articles of ``paths``, filling ``report`` as it goes.
 
@@ -135,8 +139,9 @@ def iter_articles(
     opts = _Options(
         mapping=normalise_mapping(mapping),
         cleaner=BoilerplateCleaner(iter_patterns(boilerplate)),
-        dedup=Deduplicator(threshold=near_duplicate_threshold),
+        dedup=dedup if dedup is not None else Deduplicator(threshold=near_duplicate_threshold),
     )
+    preloaded = set(opts.dedup._ids) | set(opts.dedup._exact.values()) if dedup is not None else set()
     files, passed_over = expand_paths(paths)
     for name, reason in passed_over:
         report.warnings.append(f"{name}: {reason}")
@@ -186,6 +191,12 @@ def iter_articles(
                          f"this one stored as {new_id!r}")
                 article = Article(**{**article.to_dict(), "article_id": new_id})
             dup = opts.dedup.check(article.article_id, article.text)
+            if dup is not None and dup[0] == article.article_id and article.article_id in preloaded \
+                    and article.article_id not in kept_ids:
+                dup = None  # the very article known from before (a store's index): kept, already stored
+            elif dup is None and kept_entries is not None:
+                aid, key, sig = opts.dedup.last_kept
+                kept_entries.append((aid, key, None if sig is None else sig.tobytes()))
             if raw_key is not None:
                 raw_seen[raw_key] = dup[0] if dup is not None else article.article_id
             if dup is not None:
@@ -296,13 +307,18 @@ def load(
     report = IngestReport()
     known = store.file_ingested if store is not None and hasattr(store, "file_ingested") else None
     hashes: dict[str, str] = {}
+    entries: list | None = [] if store is not None and hasattr(store, "put_dedup_entries") else None
+    dedup = Deduplicator(threshold=near_duplicate_threshold)
+    dedup.keep_signatures = entries is not None
     articles = list(iter_articles(paths, report, mapping=mapping, boilerplate=boilerplate,
                                   near_duplicate_threshold=near_duplicate_threshold, progress=progress,
-                                  known_files=known, file_hashes=hashes))
+                                  known_files=known, file_hashes=hashes, dedup=dedup, kept_entries=entries))
     corpus = Corpus(articles, report)
     if store is not None:
         new = store.add_corpus(corpus)
         report.already_stored = len(articles) - new
+        if entries:
+            store.put_dedup_entries(dedup.params_key, entries)
         _record_files(store, report, hashes)
     return corpus
 
@@ -328,17 +344,36 @@ def ingest(
         raise ValueError("ingest: a store is required (use load() for an in-memory corpus)")
     report = IngestReport()
     known = store.file_ingested if hasattr(store, "file_ingested") else None
+    dedup = Deduplicator(threshold=near_duplicate_threshold)
+    entries: list | None = None
+    if hasattr(store, "iter_dedup_entries"):
+        dedup.keep_signatures = True
+        entries = []
+        n_known = 0
+        for article_id, text_key, signature in store.iter_dedup_entries(dedup.params_key):
+            sig = None if signature is None else np.frombuffer(signature, dtype=np.uint32)
+            dedup.add_known(article_id, bytes(text_key), sig)
+            n_known += 1
+        if n_known:
+            log.info("duplicate detection also against %d stored article(s)", n_known)
     batch: list[Article] = []
     hashes: dict[str, str] = {}
+
+    def flush() -> None:
+        report.already_stored += len(batch) - store.add_corpus(batch)
+        if entries:
+            store.put_dedup_entries(dedup.params_key, entries)
+            entries.clear()
+        batch.clear()
+
     for article in iter_articles(paths, report, mapping=mapping, boilerplate=boilerplate,
                                  near_duplicate_threshold=near_duplicate_threshold, progress=progress,
-                                 known_files=known, file_hashes=hashes):
+                                 known_files=known, file_hashes=hashes, dedup=dedup, kept_entries=entries):
         batch.append(article)
         if len(batch) >= batch_size:
-            report.already_stored += len(batch) - store.add_corpus(batch)
-            batch = []
+            flush()
     if batch:
-        report.already_stored += len(batch) - store.add_corpus(batch)
+        flush()
     _record_files(store, report, hashes)
     return report
 

@@ -20,7 +20,8 @@ Parquet, XLSX, HTML pages and plain-text files. Usual column names are understoo
 url, id); name others with --map, e.g. --map text=content_original --map outlet=media.
 
 Duplicates (exact, and near duplicates such as one story republished on two sites) are
-kept once; the report lists which copies were merged. Records that cannot be used (no
+kept once, also against articles stored by earlier ingests into the same store; the
+report lists which copies were merged. Records that cannot be used (no
 text, malformed JSON line, ...) are skipped and listed with file, line/row and reason.
 Ingesting the same file again adds nothing.
 

@@ -339,6 +339,13 @@ def ingest(
     articles written to the store per batch (memory grows with it: about 110 MiB
     at 500 and 300 MiB at 2,000 for long news articles). Articles already in the
     store are recognised by id and not added again (``report.already_stored``).
+
+    Duplicate detection also covers the articles stored by earlier ingests: the
+    store keeps each kept article's text key and MinHash signature (table
+    ``dedup_index``), so a story ingested from site A yesterday absorbs its copy
+    from site B today (reported in ``report.merged``). :func:`load` with a store
+    writes that index too, but de-duplicates only within its own load, so the
+    corpus it returns holds every story of its inputs.
     """
     if store is None:
         raise ValueError("ingest: a store is required (use load() for an in-memory corpus)")

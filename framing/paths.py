@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -21,7 +20,7 @@ def codebooks_dir() -> Path:
 
 def demo_corpus_path() -> Path:
     """The bundled demo corpus: the seed aggregator page about ISKP (five articles)."""
-    return Path(str(resources.files("framing") / "data" / "demo" / "latest-news-iskp.txt"))
+    return PACKAGE_DIR / "data" / "demo" / "latest-news-iskp.txt"
 
 
 def default_db_path() -> Path:

@@ -238,3 +238,17 @@ def test_csv_detected_by_header_without_extension(tmp_path):
     prose = tmp_path / "note.txt"
     prose.write_text("Text, as they say, is king\nThe body of a plain note.", encoding="utf-8")
     assert load(prose).articles[0].title == "Text, as they say, is king"
+
+
+def test_month_first_dates_detected_per_file(tmp_path):
+    us = tmp_path / "us.csv"
+    pd.DataFrame([{"id": "1", "text": TEXT_A, "date": "05/02/2025"},  # ambiguous, read like the rest of the file
+                  {"id": "2", "text": TEXT_B, "date": "05/13/2025"},  # only month-first makes sense
+                  {"id": "3", "text": TEXT_C, "date": "06/01/2025"}]).to_csv(us, index=False)
+    corpus = load(us)
+    assert [a.published.isoformat() for a in corpus] == ["2025-05-02", "2025-05-13", "2025-06-01"]
+    assert any("month-first" in w and "row 3" in w for w in corpus.report.warnings)
+    eu = tmp_path / "eu.csv"
+    pd.DataFrame([{"id": "1", "text": TEXT_A, "date": "05/02/2025"},
+                  {"id": "2", "text": TEXT_B, "date": "13/05/2025"}]).to_csv(eu, index=False)
+    assert [a.published.isoformat() for a in load(eu)] == ["2025-02-05", "2025-05-13"]

@@ -132,7 +132,22 @@ _DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
 _YMD_SLASH = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 
 
-def parse_date(value: Any) -> tuple[dt.date | None, bool]:
+def date_order_evidence(value: Any) -> str | None:
+    """``"dmy"`` or ``"mdy"`` when a ``NN/NN/YYYY`` date can only be read one way, else None."""
+    if not isinstance(value, str):
+        return None
+    m = _DMY.match(value.strip())
+    if not m:
+        return None
+    first, second = int(m[1]), int(m[2])
+    if first > 12 >= second:
+        return "dmy"
+    if second > 12 >= first:
+        return "mdy"
+    return None
+
+
+def parse_date(value: Any, dayfirst: bool = True) -> tuple[dt.date | None, bool]:
     """Parse a publication date.
 
     Returns
@@ -140,8 +155,8 @@ def parse_date(value: Any) -> tuple[dt.date | None, bool]:
     (date or None, ok)
         ``ok`` is False when a non-empty value could not be understood (the caller keeps
         the article with an empty date and reports it). Day-first is assumed for
-        ``DD-MM-YYYY`` / ``DD/MM/YYYY`` (the aggregator format) unless the day cannot be
-        first; ISO dates, datetimes, ``YYYYMMDD``, Unix timestamps (seconds or
+        ``DD-MM-YYYY`` / ``DD/MM/YYYY`` (the aggregator format) unless ``dayfirst`` is
+        False or the day cannot be first; ISO dates, datetimes, ``YYYYMMDD``, Unix timestamps (seconds or
         milliseconds) and English month names are understood too.
 
     Examples
@@ -188,8 +203,8 @@ def parse_date(value: Any) -> tuple[dt.date | None, bool]:
             return dt.date(int(m[1]), int(m[2]), int(m[3])), True
         m = _DMY.match(text)
         if m:
-            day, month = int(m[1]), int(m[2])
-            if month > 12 and day <= 12:  # clearly month-first (US style)
+            day, month = (int(m[1]), int(m[2])) if dayfirst else (int(m[2]), int(m[1]))
+            if month > 12 and day <= 12:  # only the other order makes sense
                 day, month = month, day
             return dt.date(int(m[3]), month, day), True
         m = _YMD_SLASH.match(text)
@@ -198,13 +213,13 @@ def parse_date(value: Any) -> tuple[dt.date | None, bool]:
     except ValueError:
         return None, False
     if text.isdigit():
-        return parse_date(int(text))
+        return parse_date(int(text), dayfirst)
     if not re.search(r"\d", text):
         return None, False
     try:
         from dateutil import parser as dateutil_parser
 
-        parsed = dateutil_parser.parse(text, dayfirst=True, fuzzy=False)
+        parsed = dateutil_parser.parse(text, dayfirst=dayfirst, fuzzy=False)
     except (ValueError, OverflowError, TypeError):
         return None, False
     if not 1800 <= parsed.year <= 2200:

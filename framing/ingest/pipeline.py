@@ -18,7 +18,7 @@ from framing.ingest.base import FileContext, RawRecord
 from framing.ingest.boilerplate import BoilerplateCleaner, iter_patterns
 from framing.ingest.dedup import Deduplicator
 from framing.ingest.errors import IngestError
-from framing.ingest.fields import as_text, make_article_id, normalise_mapping, parse_date
+from framing.ingest.fields import as_text, date_order_evidence, make_article_id, normalise_mapping, parse_date
 from framing.ingest.sources import InputFile, decode_bytes, expand_paths, file_sha256, read_head, sniff_format
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,35 @@ def _records(file: InputFile, fmt: str, ctx: FileContext) -> Iterator[RawRecord]
             yield from documents.parse_text(ctx, text)
 
 
-def _to_article(rec: RawRecord, ctx: FileContext, opts: _Options, bad_dates: list[str]) -> Article | None:
+#: Records buffered per file (at most) to tell day-first from month-first dates.
+DATE_ORDER_WINDOW = 1000
+
+
+def _with_date_order(records: Iterator[RawRecord], ctx: FileContext) -> Iterator[tuple[RawRecord, bool]]:
+    """Pair each record with ``dayfirst``: month-first only when the file's first unambiguous
+    ``NN/NN/YYYY`` date (within :data:`DATE_ORDER_WINDOW` records) says so."""
+    buffer: list[RawRecord] = []
+    order: str | None = None
+    for rec in records:
+        if order is not None:
+            yield rec, order != "mdy"
+            continue
+        buffer.append(rec)
+        order = date_order_evidence(rec.fields.get("published"))
+        if order is None and len(buffer) < DATE_ORDER_WINDOW:
+            continue
+        order = order or "dmy"
+        if order == "mdy":
+            ctx.warn(f"dates read month-first (MM/DD/YYYY), as {rec.location or 'the file'} shows")
+        for held in buffer:
+            yield held, order != "mdy"
+        buffer = []
+    for held in buffer:
+        yield held, True
+
+
+def _to_article(rec: RawRecord, ctx: FileContext, opts: _Options, bad_dates: list[str],
+                dayfirst: bool = True) -> Article | None:
     f = rec.fields
     raw_text = as_text(f.get("text"))
     where = rec.location or "whole file"
@@ -88,7 +116,7 @@ def _to_article(rec: RawRecord, ctx: FileContext, opts: _Options, bad_dates: lis
     if not text:
         ctx.skip(rec.location, "no text left after boilerplate removal", yielded=True)
         return None
-    published, ok = parse_date(f.get("published"))
+    published, ok = parse_date(f.get("published"), dayfirst)
     if not ok:
         bad_dates.append(f"{where} {as_text(f.get('published'))[:40]!r}")
     outlet = as_text(f.get("outlet")) or ctx.file.folder_outlet
@@ -169,7 +197,7 @@ def iter_articles(
         ctx = FileContext(file, mapping=opts.mapping)
         bad_dates: list[str] = []
         n = 0
-        for rec in _records(file, fmt, ctx):
+        for rec, dayfirst in _with_date_order(_records(file, fmt, ctx), ctx):
             n += 1
             report.records_read += 1
             if progress is not None and n % 500 == 0:
@@ -181,7 +209,7 @@ def iter_articles(
                 where = f"{ctx.name}:{rec.location}" if rec.location else ctx.name
                 report.merged.append((raw_seen[raw_key], f"{where} [{own}]" if own else where, "exact"))
                 continue
-            article = _to_article(rec, ctx, opts, bad_dates)
+            article = _to_article(rec, ctx, opts, bad_dates, dayfirst)
             if article is None:
                 continue
             prior = kept_ids.get(article.article_id)

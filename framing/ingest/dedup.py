@@ -121,6 +121,10 @@ class Deduplicator:
         bands = sig[: self.bands * self.rows].astype(np.uint64).reshape(self.bands, self.rows)
         return (bands * self._band_mults).sum(axis=1).tolist()
 
+    def known_ids(self) -> set[str]:
+        """Ids of every article remembered as kept so far."""
+        return set(self._exact.values()) | set(self._ids)
+
     @property
     def params_key(self) -> str:
         """Identifies the signature scheme; stored signatures are reusable only under the same key."""

@@ -169,7 +169,7 @@ def iter_articles(
         cleaner=BoilerplateCleaner(iter_patterns(boilerplate)),
         dedup=dedup if dedup is not None else Deduplicator(threshold=near_duplicate_threshold),
     )
-    preloaded = set(opts.dedup._ids) | set(opts.dedup._exact.values()) if dedup is not None else set()
+    preloaded = opts.dedup.known_ids()  # articles known before this load (e.g. from a store's index)
     files, passed_over = expand_paths(paths)
     for name, reason in passed_over:
         report.warnings.append(f"{name}: {reason}")

@@ -95,7 +95,8 @@ def _embed_corpus(texts: list[str], encoder, cache, batch_size: int, progress) -
 
 
 def analyse(corpus, codebook: str | Path | Codebook = "south-asia-security", *, encoder=None, store=None,
-            settings: ScoringSettings | None = None, progress: Progress | None = None) -> "Analysis":
+            settings: ScoringSettings | None = None, progress: Progress | None = None,
+            calibration: Calibration | None = None) -> "Analysis":
     """Score every article of a corpus on every frame and axis of a codebook.
 
     Parameters
@@ -115,6 +116,11 @@ def analyse(corpus, codebook: str | Path | Codebook = "south-asia-security", *, 
     settings : ScoringSettings, optional
     progress : callable(stage, done, total), optional
         Stages ``"segment"``, ``"embed"``, ``"calibrate"``, ``"score"``.
+    calibration : Calibration, optional
+        A calibration fitted elsewhere, e.g. ``fit_calibration(reference_articles,
+        codebook, ScoringSettings(calibration="corpus"), encoder)`` on a large reference
+        corpus, so a small corpus is scored against that background. Default: fitted
+        here (with the default settings it depends on the codebook only).
 
     Returns
     -------
@@ -148,7 +154,10 @@ def analyse(corpus, codebook: str | Path | Codebook = "south-asia-security", *, 
                                      batch_size=settings.embed_batch_size)
         rows = sentences["article_row"].to_numpy()
         X = EmbeddedSentences(vectors, rows, corpus.ids)
-        calibration = fit_calibration(articles, codebook, settings, encoder, cache, X=X, vectors=cb_vectors)
+        if calibration is None:
+            calibration = fit_calibration(articles, codebook, settings, encoder, cache, X=X, vectors=cb_vectors)
+        else:
+            calibration.check(codebook, encoder.model_id, settings)
         report("calibrate", 1, 1)
 
         offsets = X.offsets

@@ -193,3 +193,17 @@ def test_seed_frames_are_sensible(seed_result):
     oped = _row(seed_result, "India, ISKP and BLA")
     assert oped["frame:state_under_siege"] > oped["frame:state_proxy"]
     assert not seed_result.scores["off_topic"].any()
+
+
+def test_reference_corpus_calibration(corpus, codebook, hashing_encoder):
+    from framing.scoring import fit_calibration
+
+    settings = ScoringSettings(calibration="corpus", axis_baseline="corpus")
+    reference = fit_calibration(corpus.articles, codebook, settings, hashing_encoder)
+    small = corpus.subset(["x0"])
+    result = analyse(small, codebook, encoder=hashing_encoder, settings=settings, calibration=reference)
+    full = analyse(corpus, codebook, encoder=hashing_encoder, settings=settings)
+    # scored against the reference background, x0 gets the same numbers as inside the full corpus
+    pd.testing.assert_frame_equal(result.scores.drop(columns="event_id"),
+                                  full.scores.drop(columns="event_id").iloc[[0]].reset_index(drop=True))
+    assert result.manifest()["calibration"]["n_articles"] == 3

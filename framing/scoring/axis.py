@@ -74,7 +74,7 @@ class AxisScorer(TransformerMixin, BaseEstimator):
         Relevance weights within an article: ``softmax(relevance / temperature)``;
         equal weights on the ``top_fraction`` most relevant sentences (at least
         ``min_top``); or uniform (FrameAxis' unweighted mean).
-    temperature : float, default 0.05
+    temperature : float, default 0.1
     top_fraction : float, default 0.25
     min_top : int, default 3
         Also ``k`` of the top-k mean behind ``relevance_raw``.
@@ -110,7 +110,7 @@ class AxisScorer(TransformerMixin, BaseEstimator):
 
     def __init__(self, pole_a: np.ndarray | None = None, pole_b: np.ndarray | None = None,
                  baseline: str | float = "reference", reference: np.ndarray | None = None,
-                 weighting: str = "softmax", temperature: float = 0.05, top_fraction: float = 0.25,
+                 weighting: str = "softmax", temperature: float = 0.1, top_fraction: float = 0.25,
                  min_top: int = 3, scale: float | None = None, n_boot: int = 1000, ci_level: float = 0.95,
                  random_state: int = 0):
         self.pole_a = pole_a

@@ -69,7 +69,10 @@ class ScoringSettings:
         How sentences are weighted by their relevance to the axis (max similarity to
         either pole): softmax with ``axis_temperature``, equal weight on the top
         ``axis_top_fraction`` of sentences (at least ``top_k``), or uniform (FrameAxis).
-    axis_temperature : float, default 0.05
+    axis_temperature : float, default 0.1
+        Softmax temperature in cosine units: a sentence 0.1 more relevant than another
+        gets e (2.7) times its weight. Lower values rest the bias on fewer sentences
+        (wider intervals); 0.05 gives e**2 per 0.1.
     axis_top_fraction : float, default 0.25
     axis_scale : float or None, default None
         Bias is reported as ``tanh(bias / scale)``. ``None``: half the distance
@@ -106,7 +109,7 @@ class ScoringSettings:
     off_topic_threshold: float = 0.3
     axis_baseline: str = "reference"
     axis_weighting: str = "softmax"
-    axis_temperature: float = 0.05
+    axis_temperature: float = 0.1
     axis_top_fraction: float = 0.25
     axis_scale: float | None = None
     n_boot: int = 1000

@@ -29,6 +29,7 @@ _EXPORTS = {
     "get_encoder": "framing.encoders",
     "analyse": "framing.analysis",
     "Analysis": "framing.analysis",
+    "ScoringSettings": "framing.scoring",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

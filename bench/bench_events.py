@@ -8,8 +8,10 @@ articles (the other half's articles stay in as unlabelled distractors, so the co
 density is the real one); scores are computed on the half's articles. The library defaults are reported too, and
 the same parameters without the date window (content only).
 
-AllSides security subset: ``pseudo_cluster`` (same day + same topic, several outlets)
-is a HEURISTIC, not gold; the figures are a sanity check only.
+AllSides security subset (dated articles only): ``pseudo_cluster`` (same day + same
+topic, several outlets) is a HEURISTIC, not gold -- it splits a story that runs over
+two days and lumps different stories of one topic-day; the figures are a sanity check
+only.
 
 Document vectors (mean all-MiniLM-L6-v2 sentence vectors) are cached in a DuckDB file
 in the temp folder, so re-runs skip the encoder.
@@ -47,8 +49,8 @@ from framing.store import Store  # noqa: E402
 
 EVAL = Path(os.environ.get("FRAMING_EVAL_DIR", REPO.parent / "shared" / "eval"))
 CACHE = Path(tempfile.gettempdir()) / "framing-bench-events.duckdb"
-WEIGHTS = [(0.3, 0.6, 0.1), (0.2, 0.6, 0.2), (0.4, 0.4, 0.2), (0.5, 0.5, 0.0), (0.2, 0.8, 0.0)]
-THRESHOLDS = [round(t, 2) for t in np.arange(0.50, 0.86, 0.025)]
+WEIGHTS = [(0.3, 0.6, 0.1), (0.2, 0.6, 0.2), (0.4, 0.4, 0.2), (0.5, 0.3, 0.2), (0.5, 0.5, 0.0), (0.2, 0.8, 0.0)]
+THRESHOLDS = [round(t, 2) for t in np.arange(0.45, 0.86, 0.05)]
 
 
 class _LazyEncoder:
@@ -133,15 +135,20 @@ def basil(store: Store) -> None:
 
     # All 300 articles are clustered every time (the held-out events stay in as unlabelled
     # distractors, so the density is the real one); only tuning-half labels choose.
+    # Selection rule (fixed before looking at the held-out half): the mean of the tuning-half
+    # ARI with the 7-day window and without any date constraint, so that the choice also
+    # holds for corpora with missing or unreliable dates.
     best = None
     for weights, threshold in itertools.product(WEIGHTS, THRESHOLDS):
-        labels, seconds = cluster(**params_of(weights, threshold))
-        res = score(labels, halves["tune"], seconds)
-        if best is None or res["ari"] > best[0]["ari"]:
-            best = (res, weights, threshold)
-    res, weights, threshold = best
+        with_window = score(cluster(**params_of(weights, threshold))[0], halves["tune"], 0)["ari"]
+        without = score(cluster(**params_of(weights, threshold, None))[0], halves["tune"], 0)["ari"]
+        crit = (with_window + without) / 2
+        if best is None or crit > best[0]:
+            best = (crit, weights, threshold, with_window, without)
+    crit, weights, threshold, with_window, without = best
     print(f"chosen on the tuning half ({tune.sum()} articles, {len(tune_events)} events): weights (embedding, text, "
-          f"actors) = {weights}, distance_threshold = {threshold}, date_window_days = 7")
+          f"actors) = {weights}, distance_threshold = {threshold} (tuning ARI {with_window:.3f} with the 7-day "
+          f"window, {without:.3f} without)")
     runs = {
         "chosen": params_of(weights, threshold),
         "chosen, no date window": params_of(weights, threshold, None),
@@ -161,7 +168,8 @@ def basil(store: Store) -> None:
 def allsides(store: Store, n_clusters: int) -> None:
     path = EVAL / "allsides_baly_security" / "security_pseudo_clustered.jsonl"
     raw = pd.read_json(path, lines=True)
-    raw = raw[raw["pseudo_cluster"].notna()]
+    # Undated articles all share the pseudo cluster "|<topic>": keep dated ones only.
+    raw = raw[raw["pseudo_cluster"].notna() & raw["date"].notna()]
     clusters = np.array(sorted(raw["pseudo_cluster"].astype(str).unique()))
     chosen = set(np.random.default_rng(0).permutation(clusters)[:n_clusters])
     raw = raw[raw["pseudo_cluster"].astype(str).isin(chosen)].reset_index(drop=True)
@@ -178,9 +186,33 @@ def allsides(store: Store, n_clusters: int) -> None:
     print(f"  neighbour-graph path (max_exact=0): {fmt(run(frame, vectors, gold, max_exact=0))}")
 
 
+def scale(n: int) -> None:
+    """Synthetic corpus of n articles (events of 1-4 articles over a year) through the graph path."""
+    rng = np.random.default_rng(0)
+    n_events = n // 2
+    sizes = rng.integers(1, 5, n_events)
+    event = np.repeat(np.arange(n_events), sizes)[:n]
+    centres = rng.normal(size=(n_events, 384)).astype(np.float32)
+    vectors = centres[event] + 0.35 * rng.normal(size=(n, 384)).astype(np.float32)
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    words = np.array(["".join(w) for w in letters[rng.integers(0, 26, (20000, 7))]])
+    ev_words = rng.integers(0, len(words), (n_events, 12))
+    texts = [" ".join(np.concatenate([words[ev_words[e]], words[rng.integers(0, len(words), 40)]])) for e in event]
+    day = rng.integers(0, 365, n_events)[event] + rng.integers(0, 2, n)
+    frame = pd.DataFrame({"article_id": [f"s{i}" for i in range(n)], "outlet": rng.choice(["A", "B", "C"], n),
+                          "published": pd.Timestamp("2024-01-01") + pd.to_timedelta(day, unit="D"),
+                          "title": "", "text": texts})
+    t0 = time.perf_counter()
+    labels = EventClusterer().fit(frame, vectors).labels_
+    seconds = time.perf_counter() - t0
+    print(f"\nsynthetic scale run: {n} articles, {len(set(event))} planted events -> {labels.max() + 1} events, "
+          f"ARI {adjusted_rand_score(event, labels):.3f}, {seconds:.1f} s (neighbour-graph path, no n x n matrix)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--allsides-clusters", type=int, default=120, help="pseudo clusters to sample (0: skip)")
+    parser.add_argument("--scale", type=int, default=0, help="also time a synthetic corpus of this many articles")
     args = parser.parse_args()
     if not (EVAL / "basil_triplets" / "articles.jsonl").exists():
         sys.exit(f"evaluation data not found under {EVAL} (set FRAMING_EVAL_DIR)")
@@ -189,6 +221,8 @@ def main() -> None:
         basil(store)
         if args.allsides_clusters:
             allsides(store, args.allsides_clusters)
+        if args.scale:
+            scale(args.scale)
     finally:
         store.close()
 

@@ -19,6 +19,7 @@ Scope column ``event_id`` is ``"all"`` for corpus-wide rows.
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -132,7 +133,8 @@ def _differences(frame, measures, scope, n_perm, rng) -> pd.DataFrame:
         for a, b in combinations(present, 2):
             xa, xb = values[idx[outlets[idx] == a]], values[idx[outlets[idx] == b]]
             diff, p = permutation_test(xa, xb, n_perm=n_perm, random_state=rng)
-            with np.errstate(invalid="ignore"):
+            with warnings.catch_warnings():  # an all-missing column has a NaN mean
+                warnings.simplefilter("ignore", RuntimeWarning)
                 ma, mb = np.nanmean(xa, axis=0), np.nanmean(xb, axis=0)
             na, nb = (~np.isnan(xa)).sum(axis=0), (~np.isnan(xb)).sum(axis=0)
             for mi, measure in enumerate(measures):

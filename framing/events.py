@@ -449,6 +449,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             next_label += len(alone)
             grouped = nodes[sizes[comp_of] > 1]
             for members in pd.Series(grouped).groupby(comp[grouped]).apply(np.asarray) if len(grouped) else []:
+                if len(members) == 2:  # joined by an edge below the threshold: one event
+                    labels[members] = next_label
+                    next_label += 1
+                    continue
                 if len(members) <= max(int(self.max_component), 2):
                     sub = self._cluster_dense(feats, members)
                     labels[members] = sub + next_label

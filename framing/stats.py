@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 
 import numpy as np
 
@@ -117,8 +118,10 @@ def bootstrap_mean_ci(values, groups=None, *, n_boot: int = 1000, confidence: fl
             with np.errstate(invalid="ignore", divide="ignore"):
                 boot[b0:b1] = (weights @ filled) / (weights @ mask)
         # A resample that drew no non-missing value of a column is NaN: skip it.
-        lo[gi] = np.nanquantile(boot, alpha, axis=0) if np.isfinite(boot).any() else np.nan
-        hi[gi] = np.nanquantile(boot, 1 - alpha, axis=0) if np.isfinite(boot).any() else np.nan
+        with warnings.catch_warnings():  # all-missing columns give NaN, quietly
+            warnings.simplefilter("ignore", RuntimeWarning)
+            lo[gi] = np.nanquantile(boot, alpha, axis=0)
+            hi[gi] = np.nanquantile(boot, 1 - alpha, axis=0)
         single = cnt == 1
         lo[gi, single] = hi[gi, single] = mean[gi, single]
         lo[gi, cnt == 0] = hi[gi, cnt == 0] = np.nan

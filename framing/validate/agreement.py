@@ -16,6 +16,7 @@ measure for coding data. Communication Methods and Measures, 1(1), 77-89.
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Sequence
 
 import numpy as np
@@ -343,7 +344,9 @@ def per_frame_metrics(y_true, y_pred, y_score=None, *, labels: Sequence[str] | N
         ss = None if s is None else s[idx]
         out = np.array([_binary_scores(yy[:, j], pp[:, j], None if ss is None else ss[:, j]) for j in range(y.shape[1])])
         micro = _binary_scores(yy.ravel(), pp.ravel(), None)
-        macro = np.nanmean(out, axis=0) if len(out) else np.full(4, np.nan)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # AUC undefined for a frame in a resample
+            macro = np.nanmean(out, axis=0) if len(out) else np.full(4, np.nan)
         return np.vstack([out, np.array([micro[0], micro[1], micro[2], np.nan]), macro])
 
     n = y.shape[0]

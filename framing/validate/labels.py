@@ -350,15 +350,23 @@ class AnnotationStore:
     Every answer is an upsert keyed by (coder, article_id, codebook_id, target), so the
     app can save on each click and a reload shows the same answers.
 
+    Uses its own cursor on the store's connection, so one instance per thread (per
+    Streamlit script run) is safe next to other users of the same store.
+
     Parameters
     ----------
     store : framing.store.Store
     """
 
     def __init__(self, store):
+        import duckdb
+
         self.store = store
-        self.con = store.con
-        self.con.execute(_SCHEMA)
+        self.con = store.con.cursor()
+        try:
+            self.con.execute(_SCHEMA)
+        except duckdb.Error as exc:
+            raise ValueError(f"{store.path}: cannot create the annotations table ({exc})") from None
 
     def save(self, coder: str, article_id: str, codebook_id: str, target: str, value: float | None) -> None:
         """Upsert one answer (``value=None`` deletes it)."""

@@ -114,13 +114,17 @@ def render_page(corpus, codebook, store, analysis=None, models_folder: Path | No
         predictions = analysis_predictions(analysis.scores, labels.frames, labels.axes, threshold=threshold)
     elif choice:
         path = trained_models(models_folder)[choice]
-        model = _load_model(str(path))
         texts = {a.article_id: a.text for a in corpus}
         missing = [a for a in labels.article_ids if a not in texts]
         if missing:
             st.warning(f"{len(missing)} coded article(s) are not in the current corpus and are left out.")
-        predictions = model_predictions(model, texts, labels.article_ids)
-        if not set(model.labels_) & set(labels.frames):
+        try:
+            model = _load_model(str(path))
+            predictions = model_predictions(model, texts, labels.article_ids)
+        except (ValueError, OSError) as exc:
+            st.error(f"Model {choice}: {exc}")
+            model = None
+        if model is not None and not set(model.labels_) & set(labels.frames):
             st.warning(f"The model's frames {model.labels_} do not match the codebook's frames.")
     n_boot = 1000 if len(labels.article_ids) <= 2000 else 200
     tables = validation_tables(labels, predictions, n_boot=n_boot)

@@ -1,0 +1,223 @@
+"""Frame classification accuracy on the real labelled sets, 5-fold CV (seeded).
+
+    .venv/bin/python bench/bench_validation.py [--sets frac,climate] [--methods baseline,zeroshot,supervised,fewshot]
+
+Sets (read from ../shared/eval, never copied):
+* frac_sentences: 523 sentences, one of 10 merged Media-Frames labels (single-label);
+* narrative_frames_climate: 428 articles, subset of 5 generic frames (multi-label).
+
+Methods:
+(a) baseline   one-vs-rest logistic regression (sklearn defaults, threshold 0.5; argmax for
+               single-label) on the mean all-MiniLM-L6-v2 sentence embedding;
+(b) zeroshot   codebook prototypes, no training: built-in `policy-frames` / `generic-frames`,
+               frame score = mean of the top-3 sentence similarities to the frame's prototypes
+               (max over prototypes); single-label: argmax; multi-label: frames whose score is
+               above the frame's corpus mean by 0.5 sd (no labels used);
+(c) supervised framing.validate.FrameClassifier (mean+max pooled embeddings, prototype and
+               lexicon features, TF-IDF view, inner-CV calibration/thresholds);
+(d) fewshot    framing.validate.FewShotClassifier (1 epoch contrastive fine-tuning of MiniLM,
+               then the same head).
+Micro/macro-F1 on pooled out-of-fold predictions with 95% bootstrap intervals (1,000 resamples).
+Sentence embeddings are cached in bench/_out/embeddings.duckdb (re-runs are cheap).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+EVAL = Path(os.environ.get("FRAMING_EVAL_DIR", REPO.parent / "shared" / "eval"))
+OUT = REPO / "bench" / "_out"
+
+# codebook frame id -> dataset label (explicit; frames mapped to None are not used)
+POLICY_TO_FRAC = {
+    "economic": "Economic",
+    "capacity_and_resources": "Other",            # MFC 2: not in FrAC's merged 10-way set
+    "morality": "Morality",
+    "fairness_and_equality": "Fairness_and_equality",
+    "legality_constitutionality_jurisprudence": "Legality_and_crime (MFC 5+7)",
+    "crime_and_punishment": "Legality_and_crime (MFC 5+7)",
+    "policy_prescription_and_evaluation": "Political_and_policies (MFC 6+13)",
+    "political": "Political_and_policies (MFC 6+13)",
+    "security_and_defense": "Security_and_defense",
+    "health_and_safety": "Health_and_safety",
+    "quality_of_life": "Other",                   # MFC 10: not in FrAC's merged set
+    "cultural_identity": "Cultural_identity",
+    "public_opinion": "Public_opinion",
+    "external_regulation_and_reputation": "Other",  # MFC 14: not in FrAC's merged set
+    "other": "Other",
+}
+GENERIC_TO_CLIMATE = {
+    "conflict": "Conflict",
+    "human_interest": "Human_interest",
+    "economic_consequences": "Economic",
+    "morality": "Moral",
+    "responsibility": "Resolution",  # Frermann et al. 2023 recast 'attribution of responsibility' as Resolution
+}
+
+
+def load_sets():
+    frac_path = EVAL / "frac_sentences" / "sentences.jsonl"
+    climate_path = EVAL / "narrative_frames_climate" / "articles.jsonl"
+    if not frac_path.exists() or not climate_path.exists():
+        sys.exit(f"real evaluation data not found under {EVAL} (set FRAMING_EVAL_DIR); nothing to measure")
+    frac = [json.loads(line) for line in frac_path.open(encoding="utf-8")]
+    climate = [json.loads(line) for line in climate_path.open(encoding="utf-8")]
+
+    def labels_of(r):
+        v = r["labels"]
+        return list(ast.literal_eval(v)) if isinstance(v, str) else list(v)
+
+    return {
+        "frac": {"X": [r["text"] for r in frac], "y": [labels_of(r)[0] for r in frac], "multi": False,
+                 "codebook": "policy-frames", "mapping": POLICY_TO_FRAC, "outlet": None},
+        "climate": {"X": [r["text"] for r in climate], "y": [labels_of(r) for r in climate], "multi": True,
+                    "codebook": "generic-frames", "mapping": GENERIC_TO_CLIMATE},
+    }
+
+
+class PlainBaseline:
+    """OvR logistic regression on the mean sentence embedding (sklearn defaults)."""
+
+    def __init__(self, encoder, store, multi):
+        self.encoder, self.store, self.multi_label = encoder, store, multi
+
+    def _x(self, X):
+        from framing.embedding import embed_sentences
+        from framing.validate import features as F
+
+        docs = F.split_documents(X)
+        sents, index = F.flatten(docs)
+        return F.pool(embed_sentences(sents, self.encoder, self.store), index, len(docs), "mean")
+
+    def fit(self, X, y):
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.multiclass import OneVsRestClassifier
+        from sklearn.preprocessing import MultiLabelBinarizer
+
+        if self.multi_label:
+            self.mlb_ = MultiLabelBinarizer().fit(y)
+            self.labels_ = list(self.mlb_.classes_)
+            Y = self.mlb_.transform(y)
+        else:
+            self.labels_ = sorted(set(y))
+            Y = np.array([self.labels_.index(v) for v in y])
+        self.clf_ = OneVsRestClassifier(LogisticRegression(max_iter=1000)).fit(self._x(X), Y)
+        return self
+
+    def predict(self, X):
+        p = self.clf_.predict_proba(self._x(X))
+        if self.multi_label:
+            return (p >= 0.5).astype(int)
+        return np.array(self.labels_, dtype=object)[p.argmax(axis=1)]
+
+
+def zero_shot(data, encoder, store, n_boot):
+    """Prototype similarity from the built-in codebook, no labels used."""
+    from framing.codebook import Codebook
+    from framing.embedding import embed_sentences
+    from framing.validate import features as F
+    from framing.validate.agreement import bootstrap_f1
+
+    t0 = time.perf_counter()
+    cb = Codebook.load(data["codebook"])
+    mapping = data["mapping"]
+    frames = [f for f in cb.frames if mapping.get(f.id)]
+    missing = [k for k in mapping if k not in cb.frame_ids]
+    if missing:
+        logging.warning("codebook %s lacks frames %s of the mapping", cb.id, missing)
+    protos = [(j, p) for j, f in enumerate(frames) for p in f.prototypes]
+    pv = embed_sentences([p for _, p in protos], encoder, store)
+    docs = F.split_documents(data["X"])
+    sents, index = F.flatten(docs)
+    sv = embed_sentences(sents, encoder, store)
+    sims = F.prototype_similarity(sv, index, len(docs), pv, np.array([j for j, _ in protos]), len(frames), top_k=3)
+    score = sims[:, len(frames):]  # top-3 mean
+    targets = sorted(set(mapping[f.id] for f in frames))
+    # merge codebook frames that map to the same dataset label by max
+    S = np.stack([score[:, [j for j, f in enumerate(frames) if mapping[f.id] == t]].max(axis=1) for t in targets], 1)
+    if data["multi"]:
+        labels = sorted({v for s in data["y"] for v in s})
+        z = (S - S.mean(axis=0)) / (S.std(axis=0) + 1e-9)
+        pred_t = (z > 0.5).astype(int)
+        pred = np.zeros((len(docs), len(labels)), dtype=int)
+        for j, t in enumerate(targets):
+            pred[:, labels.index(t)] = pred_t[:, j]
+        gold = np.array([[int(lab in s) for lab in labels] for s in data["y"]])
+    else:
+        labels = sorted(set(data["y"]))
+        pred = np.eye(len(labels), dtype=int)[[labels.index(targets[k]) for k in S.argmax(axis=1)]]
+        gold = np.eye(len(labels), dtype=int)[[labels.index(v) for v in data["y"]]]
+    res = bootstrap_f1(gold, pred, n_boot=n_boot, random_state=0)
+    res["seconds"] = time.perf_counter() - t0
+    return res
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", default="frac,climate")
+    parser.add_argument("--methods", default="baseline,zeroshot,supervised,fewshot")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--n-boot", type=int, default=1000)
+    parser.add_argument("--json", type=Path, default=OUT / "bench_validation.json")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    from framing.encoders import get_encoder
+    from framing.store import Store
+    from framing.validate.fewshot import FewShotClassifier
+    from framing.validate.supervised import FrameClassifier, cross_validate
+
+    sets = load_sets()
+    OUT.mkdir(parents=True, exist_ok=True)
+    store = Store(OUT / "embeddings.duckdb")
+    encoder = get_encoder()
+    results = json.loads(args.json.read_text()) if args.json.exists() else {}
+    for name in args.sets.split(","):
+        data = sets[name]
+        multi = data["multi"]
+        for method in args.methods.split(","):
+            t0 = time.perf_counter()
+            if method == "zeroshot":
+                res = zero_shot(data, encoder, store, args.n_boot)
+            else:
+                if method == "baseline":
+                    make = lambda: PlainBaseline(encoder, store, multi)  # noqa: E731
+                elif method == "supervised":
+                    make = lambda: FrameClassifier(encoder=encoder, codebook=data["codebook"],  # noqa: E731
+                                                   multi_label=multi, store=store, random_state=0)
+                elif method == "supervised-emb":
+                    make = lambda: FrameClassifier(encoder=encoder, codebook=None, tfidf=False,  # noqa: E731
+                                                   multi_label=multi, store=store, random_state=0)
+                elif method == "fewshot":
+                    make = lambda: FewShotClassifier(codebook=data["codebook"], multi_label=multi,  # noqa: E731
+                                                     store=store, random_state=0)
+                else:
+                    sys.exit(f"unknown method {method!r}")
+                res = cross_validate(make, data["X"], data["y"], n_splits=args.folds, random_state=0,
+                                     n_boot=args.n_boot, multi_label=multi)
+            res["seconds"] = time.perf_counter() - t0
+            row = {k: float(res[k]) for k in ("micro", "micro_lo", "micro_hi", "macro", "macro_lo", "macro_hi",
+                                              "seconds")}
+            results.setdefault(name, {})[method] = row
+            print(f"{name:8s} {method:15s} micro-F1 {row['micro']:.3f} [{row['micro_lo']:.3f}, {row['micro_hi']:.3f}]"
+                  f"  macro-F1 {row['macro']:.3f} [{row['macro_lo']:.3f}, {row['macro_hi']:.3f}]"
+                  f"  {row['seconds']:.0f} s", flush=True)
+            args.json.write_text(json.dumps(results, indent=2))
+    store.close()
+    print(f"\nresults: {args.json}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,649 @@
+"""Supervised frames: a classifier trained on human codes.
+
+Features per article: the mean (and max) of its sentence embeddings, its similarity to
+each codebook frame's prototypes and its lexicon rates; a second view is TF-IDF word
+n-grams. Each view gets a logistic regression (one-vs-rest for multi-label, multinomial
+for single-label); their probabilities are mixed, Platt-calibrated and thresholded per
+frame, with the mixing weight, calibration and thresholds all chosen on inner
+cross-validated (out-of-fold) predictions of the training data only.
+
+Saved models are plain arrays in safetensors plus JSON (no pickle): ``weights.safetensors``,
+``config.json`` and the ``meta.json`` manifest. ``load_model(dir).predict_proba(texts)``
+returns per-frame probabilities.
+
+References
+----------
+Platt, J. (1999). Probabilistic outputs for support vector machines and comparisons to
+regularized likelihood methods. Advances in Large Margin Classifiers, 61-74.
+Card, D., Boydstun, A. E., Gross, J. H., Resnik, P., & Smith, N. A. (2015). The Media
+Frames Corpus. ACL (frame classification from labelled news text).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import platform
+import time
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.utils.validation import check_is_fitted
+
+from framing.validate import features as F
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+_MIX_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
+_TFIDF_PARAMS = dict(ngram_range=(1, 2), min_df=2, max_df=0.9, sublinear_tf=True, lowercase=True,
+                     strip_accents="unicode", token_pattern=r"(?u)\b\w\w+\b", dtype=np.float32)
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
+
+
+def _logit(p):
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def _softmax(z):
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def resolve_encoder(encoder):
+    """An Encoder from None (default model), a name/path for ``get_encoder``, or an object."""
+    from framing.encoders import get_encoder
+
+    if encoder is None or isinstance(encoder, (str, Path)):
+        return get_encoder(None if encoder is None else str(encoder))
+    if not hasattr(encoder, "encode") or not hasattr(encoder, "model_id"):
+        raise ValueError(f"encoder must be None, a name, or have .encode and .model_id; got {encoder!r}")
+    return encoder
+
+
+class FrameClassifier(ClassifierMixin, BaseEstimator):
+    """Calibrated logistic-regression frame classifier over sentence embeddings.
+
+    Parameters
+    ----------
+    encoder : Encoder, str or None, default None
+        Sentence encoder (None: the default all-MiniLM-L6-v2).
+    codebook : Codebook, str or None, default None
+        Source of prototype-similarity and lexicon features (optional).
+    labels : sequence of str, optional
+        Label set and its order (default: sorted labels seen in ``y``).
+    multi_label : bool, default True
+        One-vs-rest binary decisions per frame; False: one label per unit (multinomial).
+    pooling : tuple of {"mean", "max"}, default ("mean", "max")
+        How sentence vectors are pooled into an article vector.
+    prototype_features, lexicon_features : bool, default True
+        Add codebook prototype similarities / lexicon rates (ignored without codebook).
+    extra_weight : float, default 0.1
+        Scale of the z-scored prototype/lexicon features next to the unit-length
+        pooled embeddings.
+    tfidf : bool, default True
+        Add a TF-IDF word 1-2-gram logistic regression, mixed with the embedding model.
+    C : float or sequence of float, default (0.5, 1.0, 2.0)
+        Inverse regularisation of the embedding model; a sequence is searched on
+        inner out-of-fold predictions.
+    tfidf_C : float, default 10.0
+    class_weight : "balanced" or None, default "balanced"
+    inner_cv : int, default 5
+        Folds of the inner cross-validation that picks C, the mixing weight, Platt
+        calibration and per-frame thresholds.
+    store : Store, optional
+        Embedding cache.
+    random_state : int, default 0
+
+    Attributes
+    ----------
+    labels_ : list of str
+    mix_ : float, weight of the embedding model (1 - mix_ for TF-IDF)
+    C_ : float
+    thresholds_ : ndarray of shape (n_labels,) (multi-label)
+    platt_ : ndarray of shape (n_labels, 2) (multi-label)
+    oof_scores_ : dict with inner-CV macro/micro F1 of the chosen setting
+
+    Examples
+    --------
+    >>> clf = FrameClassifier(encoder=enc, multi_label=False).fit(texts, labels)  # doctest: +SKIP
+    >>> clf.predict_proba(["The budget deficit grew."]).shape                     # doctest: +SKIP
+    (1, 10)
+    """
+
+    def __init__(self, encoder=None, codebook=None, labels=None, multi_label=True, pooling=("mean", "max"),
+                 prototype_features=True, lexicon_features=True, extra_weight=0.1, tfidf=True, C=(0.5, 1.0, 2.0),
+                 tfidf_C=10.0, class_weight="balanced", inner_cv=5, store=None, random_state=0):
+        self.encoder = encoder
+        self.codebook = codebook
+        self.labels = labels
+        self.multi_label = multi_label
+        self.pooling = pooling
+        self.prototype_features = prototype_features
+        self.lexicon_features = lexicon_features
+        self.extra_weight = extra_weight
+        self.tfidf = tfidf
+        self.C = C
+        self.tfidf_C = tfidf_C
+        self.class_weight = class_weight
+        self.inner_cv = inner_cv
+        self.store = store
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ labels
+    def _encode_y(self, y) -> np.ndarray:
+        if self.multi_label:
+            arr = None
+            try:
+                arr = np.asarray(y, dtype=float)
+            except (TypeError, ValueError):
+                arr = None
+            if arr is not None and arr.ndim == 2:
+                if self.labels is None or len(self.labels) != arr.shape[1]:
+                    raise ValueError(f"an indicator matrix y of shape {arr.shape} needs labels of length {arr.shape[1]}")
+                self.labels_ = [str(x) for x in self.labels]
+                return (arr > 0).astype(int)
+            sets = [[str(v) for v in (item if isinstance(item, (list, tuple, set)) else [item])] for item in y]
+            seen = sorted({v for s in sets for v in s})
+            self.labels_ = [str(x) for x in self.labels] if self.labels is not None else seen
+            unknown = set(seen) - set(self.labels_)
+            if unknown:
+                raise ValueError(f"labels {sorted(unknown)} in y are not in labels={self.labels_}")
+            index = {lab: j for j, lab in enumerate(self.labels_)}
+            out = np.zeros((len(sets), len(self.labels_)), dtype=int)
+            for i, s in enumerate(sets):
+                for v in s:
+                    out[i, index[v]] = 1
+            return out
+        values = [str(v) for v in y]
+        self.labels_ = [str(x) for x in self.labels] if self.labels is not None else sorted(set(values))
+        index = {lab: j for j, lab in enumerate(self.labels_)}
+        unknown = sorted(set(values) - set(index))
+        if unknown:
+            raise ValueError(f"labels {unknown} in y are not in labels={self.labels_}")
+        return np.array([index[v] for v in values])
+
+    # ------------------------------------------------------------------ features
+    def _codebook(self):
+        if self.codebook is None:
+            return None
+        from framing.codebook import Codebook
+
+        return Codebook.load(self.codebook)
+
+    def _prepare_codebook_features(self, encoder) -> None:
+        cb = self._codebook()
+        self.codebook_id_ = cb.id if cb is not None else None
+        self.codebook_sha256_ = cb.sha256 if cb is not None else None
+        if cb is not None and self.prototype_features:
+            from framing.embedding import embed_sentences
+
+            protos = [(j, p) for j, f in enumerate(cb.frames) for p in f.prototypes]
+            self.prototype_vectors_ = embed_sentences([p for _, p in protos], encoder, self.store)
+            self.prototype_frame_ = np.array([j for j, _ in protos], dtype=np.int64)
+            self.n_codebook_frames_ = len(cb.frames)
+        else:
+            self.prototype_vectors_ = None
+        self.lexicons_ = [dict(f.lexicon) for f in cb.frames] if (cb is not None and self.lexicon_features) else []
+
+    def _dense(self, docs: list[list[str]], encoder) -> np.ndarray:
+        from framing.embedding import embed_sentences
+
+        sents, index = F.flatten(docs)
+        vectors = embed_sentences(sents, encoder, self.store)
+        parts = [F.pool(vectors, index, len(docs), how) for how in self.pooling]
+        self.n_embedding_features_ = sum(p.shape[1] for p in parts)
+        if getattr(self, "prototype_vectors_", None) is not None:
+            parts.append(F.prototype_similarity(vectors, index, len(docs), self.prototype_vectors_,
+                                                self.prototype_frame_, self.n_codebook_frames_))
+        if self.lexicons_:
+            parts.append(F.lexicon_rates([" ".join(d) for d in docs], self.lexicons_))
+        if not parts:
+            raise ValueError("no features: set pooling, prototype_features or lexicon_features")
+        return np.hstack(parts).astype(np.float64)
+
+    # ------------------------------------------------------------------ models
+    def _fit_linear(self, X, Y, C):
+        """Fit one LR per label (multi-label) or one multinomial LR; returns (coef, intercept)."""
+        if self.multi_label:
+            coefs, intercepts = [], []
+            for j in range(Y.shape[1]):
+                yj = Y[:, j]
+                if yj.min() == yj.max():  # one class only: constant prediction
+                    coefs.append(np.zeros(X.shape[1]))
+                    intercepts.append(8.0 if yj[0] == 1 else -8.0)
+                    continue
+                lr = LogisticRegression(C=C, class_weight=self.class_weight, max_iter=2000)
+                lr.fit(X, yj)
+                coefs.append(lr.coef_[0])
+                intercepts.append(lr.intercept_[0])
+            return np.array(coefs), np.array(intercepts)
+        lr = LogisticRegression(C=C, class_weight=self.class_weight, max_iter=3000)
+        lr.fit(X, Y)
+        coef = np.zeros((len(self.labels_), X.shape[1]))
+        intercept = np.full(len(self.labels_), -30.0)
+        coef[lr.classes_] = lr.coef_ if len(lr.classes_) > 2 else np.vstack([-lr.coef_[0] / 2, lr.coef_[0] / 2])
+        intercept[lr.classes_] = lr.intercept_ if len(lr.classes_) > 2 else [-lr.intercept_[0] / 2, lr.intercept_[0] / 2]
+        return coef, intercept
+
+    def _proba_linear(self, X, coef, intercept):
+        z = X @ coef.T + intercept
+        return _sigmoid(z) if self.multi_label else _softmax(z)
+
+    def _standardise_fit(self, X):
+        """Pooled embeddings stay as they are (unit-scale cosine geometry); the extra
+        features (prototype similarities, lexicon rates) are z-scored and shrunk to
+        ``extra_weight`` so that they do not swamp the embedding under one penalty."""
+        n_emb = self.n_embedding_features_
+        mean = np.zeros(X.shape[1])
+        scale = np.ones(X.shape[1])
+        if X.shape[1] > n_emb:
+            extra = X[:, n_emb:]
+            sd = extra.std(axis=0)
+            sd[sd < 1e-8] = 1.0
+            mean[n_emb:] = extra.mean(axis=0)
+            scale[n_emb:] = sd / self.extra_weight
+        return mean, scale
+
+    def _views(self, dense_tr, texts_tr, Y, dense_te, texts_te, Cs):
+        """Probabilities on the test rows from each view (per C for the dense view)."""
+        mean, scale = self._standardise_fit(dense_tr)
+        xtr, xte = (dense_tr - mean) / scale, (dense_te - mean) / scale
+        dense = {C: self._proba_linear(xte, *self._fit_linear(xtr, Y, C)) for C in Cs}
+        tf = None
+        if self.tfidf:
+            vec = TfidfVectorizer(**_TFIDF_PARAMS)
+            try:
+                ttr = vec.fit_transform(texts_tr)
+            except ValueError:  # empty vocabulary (tiny data)
+                vec = TfidfVectorizer(**{**_TFIDF_PARAMS, "min_df": 1, "max_df": 1.0})
+                ttr = vec.fit_transform(texts_tr)
+            tf = self._proba_linear(vec.transform(texts_te), *self._fit_linear(ttr, Y, self.tfidf_C))
+        return dense, tf
+
+    def _splits(self, Y, n):
+        k = max(2, min(self.inner_cv, n))
+        if not self.multi_label:
+            counts = np.bincount(Y, minlength=len(self.labels_))
+            if counts[counts > 0].min() >= k:
+                return StratifiedKFold(k, shuffle=True, random_state=self.random_state).split(np.zeros(n), Y)
+        return KFold(k, shuffle=True, random_state=self.random_state).split(np.zeros(n))
+
+    def fit(self, X, y):
+        """Fit on texts (or sentence lists) and their labels.
+
+        Parameters
+        ----------
+        X : sequence of str or of list of str, length n_units
+        y : sequence of label lists (multi-label), indicator matrix of shape
+            (n_units, n_labels) with ``labels`` set, or sequence of str (single-label)
+
+        Returns
+        -------
+        self
+        """
+        t0 = time.perf_counter()
+        docs = F.split_documents(X)
+        Y = self._encode_y(y)
+        if len(docs) != len(Y):
+            raise ValueError(f"X has {len(docs)} units but y has {len(Y)}")
+        if len(docs) < 4:
+            raise ValueError(f"need at least 4 labelled units to train, got {len(docs)}")
+        encoder = resolve_encoder(self.encoder)
+        self.encoder_id_ = encoder.model_id
+        self._encoder_obj = encoder
+        self._prepare_codebook_features(encoder)
+        dense = self._dense(docs, encoder)
+        texts = [" ".join(d) for d in docs]
+        Cs = tuple(self.C) if isinstance(self.C, (list, tuple)) else (float(self.C),)
+
+        # inner out-of-fold probabilities: choose C, mix, calibration, thresholds
+        n = len(docs)
+        shape = (n, len(self.labels_))
+        oof_dense = {C: np.zeros(shape) for C in Cs}
+        oof_tf = np.zeros(shape)
+        for tr, te in self._splits(Y, n):
+            d, t = self._views(dense[tr], [texts[i] for i in tr], Y[tr], dense[te], [texts[i] for i in te], Cs)
+            for C in Cs:
+                oof_dense[C][te] = d[C]
+            if t is not None:
+                oof_tf[te] = t
+        best = None
+        for C in Cs:
+            for w in (_MIX_GRID if self.tfidf else (1.0,)):
+                p = w * oof_dense[C] + (1 - w) * oof_tf
+                score, extra = self._select(p, Y)
+                if best is None or score > best[0] + 1e-9:
+                    best = (score, C, w, extra)
+        self.oof_scores_ = {"macro_f1": float(best[0]), **best[3]["scores"]}
+        self.C_, self.mix_ = float(best[1]), float(best[2])
+        if self.multi_label:
+            self.platt_, self.thresholds_ = best[3]["platt"], best[3]["thresholds"]
+
+        # final models on all training rows
+        self.mean_, self.scale_ = self._standardise_fit(dense)
+        self.coef_, self.intercept_ = self._fit_linear((dense - self.mean_) / self.scale_, Y, self.C_)
+        self.vocabulary_, self.idf_ = None, None
+        if self.tfidf and self.mix_ < 1.0:
+            vec = TfidfVectorizer(**_TFIDF_PARAMS)
+            try:
+                ttr = vec.fit_transform(texts)
+            except ValueError:
+                vec = TfidfVectorizer(**{**_TFIDF_PARAMS, "min_df": 1, "max_df": 1.0})
+                ttr = vec.fit_transform(texts)
+            self.tfidf_coef_, self.tfidf_intercept_ = self._fit_linear(ttr, Y, self.tfidf_C)
+            self.vocabulary_ = {k: int(v) for k, v in vec.vocabulary_.items()}
+            self.idf_ = vec.idf_.astype(np.float64)
+            self._vectorizer = vec
+        self.n_features_in_ = dense.shape[1]
+        self.n_train_ = n
+        self.fit_seconds_ = time.perf_counter() - t0
+        log.info("FrameClassifier: %d units, C=%.3g, mix=%.2f, inner-CV macro-F1 %.3f (%.1f s)",
+                 n, self.C_, self.mix_, best[0], self.fit_seconds_)
+        return self
+
+    def _select(self, p, Y):
+        """Score a probability matrix on out-of-fold rows; multi-label: Platt + thresholds."""
+        from framing.validate.agreement import bootstrap_f1
+
+        if not self.multi_label:
+            pred = np.eye(len(self.labels_), dtype=int)[p.argmax(axis=1)]
+            gold = np.eye(len(self.labels_), dtype=int)[Y]
+            s = bootstrap_f1(gold, pred, n_boot=0)
+            return s["macro"], {"scores": {"micro_f1": s["micro"]}}
+        platt = np.zeros((Y.shape[1], 2))
+        thresholds = np.full(Y.shape[1], 0.5)
+        cal = np.zeros_like(p)
+        for j in range(Y.shape[1]):
+            z = _logit(p[:, j])[:, None]
+            if Y[:, j].min() == Y[:, j].max():
+                platt[j] = (1.0, 0.0)
+            else:
+                lr = LogisticRegression(C=1e4, max_iter=1000).fit(z, Y[:, j])
+                platt[j] = (lr.coef_[0, 0], lr.intercept_[0])
+            cal[:, j] = _sigmoid(platt[j, 0] * z[:, 0] + platt[j, 1])
+            thresholds[j] = _best_threshold(Y[:, j], cal[:, j])
+        pred = (cal >= thresholds).astype(int)
+        s = bootstrap_f1(Y, pred, n_boot=0)
+        return s["macro"], {"platt": platt, "thresholds": thresholds, "scores": {"micro_f1": s["micro"]}}
+
+    # ------------------------------------------------------------------ predict
+    def _encoder(self):
+        enc = getattr(self, "_encoder_obj", None)
+        if enc is None:
+            enc = resolve_encoder(self.encoder)
+            if enc.model_id != self.encoder_id_:
+                log.warning("encoder %r differs from the one the model was trained with (%r)",
+                            enc.model_id, self.encoder_id_)
+            self._encoder_obj = enc
+        return enc
+
+    def _raw_proba(self, docs):
+        dense = self._dense(docs, self._encoder())
+        if dense.shape[1] != len(self.mean_):
+            raise ValueError(f"the model was trained with encoder {self.encoder_id_!r} ({len(self.mean_)} features) "
+                             f"but encoder {self._encoder().model_id!r} gives {dense.shape[1]}; pass the same encoder")
+        p = self._proba_linear((dense - self.mean_) / self.scale_, self.coef_, self.intercept_)
+        if self.vocabulary_ is not None and self.mix_ < 1.0:
+            vec = getattr(self, "_vectorizer", None)
+            if vec is None:
+                vec = TfidfVectorizer(**{**_TFIDF_PARAMS, "vocabulary": self.vocabulary_})
+                vec.fit([" ".join(self.vocabulary_)])
+                vec.idf_ = self.idf_
+                self._vectorizer = vec
+            pt = self._proba_linear(vec.transform([" ".join(d) for d in docs]), self.tfidf_coef_,
+                                    self.tfidf_intercept_)
+            p = self.mix_ * p + (1 - self.mix_) * pt
+        return p
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Per-frame probabilities.
+
+        Parameters
+        ----------
+        X : sequence of str or of list of str
+
+        Returns
+        -------
+        ndarray of shape (n_units, n_labels): calibrated per-frame probabilities
+        (multi-label), or class probabilities summing to 1 (single-label); columns in
+        ``labels_`` order.
+        """
+        check_is_fitted(self, "coef_")
+        p = self._raw_proba(F.split_documents(X))
+        if self.multi_label:
+            p = _sigmoid(self.platt_[:, 0] * _logit(p) + self.platt_[:, 1])
+        return p
+
+    def predict(self, X) -> np.ndarray:
+        """Decisions: indicator matrix (n_units, n_labels) for multi-label, else label array."""
+        p = self.predict_proba(X)
+        if self.multi_label:
+            return (p >= self.thresholds_).astype(int)
+        return np.array(self.labels_, dtype=object)[p.argmax(axis=1)]
+
+    def predict_labels(self, X) -> list[list[str]]:
+        """Decisions as lists of label names (one per unit)."""
+        pred = self.predict(X)
+        if self.multi_label:
+            return [[lab for lab, v in zip(self.labels_, row) if v] for row in pred]
+        return [[str(v)] for v in pred]
+
+    def score_frame(self, corpus):
+        """Per-article probabilities of a Corpus as a DataFrame ``article_id, frame:<label>...``."""
+        import pandas as pd
+
+        arts = list(corpus)
+        p = self.predict_proba([a.text for a in arts]) if arts else np.zeros((0, len(self.labels_)))
+        df = pd.DataFrame(p, columns=[f"frame:{lab}" for lab in self.labels_])
+        df.insert(0, "article_id", [a.article_id for a in arts])
+        return df
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path, *, name: str | None = None, extra_meta: dict | None = None) -> Path:
+        """Write ``weights.safetensors``, ``config.json`` and ``meta.json`` into ``path``."""
+        from safetensors.numpy import save_file
+
+        check_is_fitted(self, "coef_")
+        out = Path(path)
+        out.mkdir(parents=True, exist_ok=True)
+        arrays = {"mean": self.mean_, "scale": self.scale_, "coef": self.coef_, "intercept": self.intercept_}
+        if self.multi_label:
+            arrays.update(platt=self.platt_, thresholds=self.thresholds_)
+        if self.prototype_vectors_ is not None:
+            arrays.update(prototype_vectors=self.prototype_vectors_, prototype_frame=self.prototype_frame_)
+        if self.vocabulary_ is not None:
+            arrays.update(idf=self.idf_, tfidf_coef=self.tfidf_coef_, tfidf_intercept=self.tfidf_intercept_)
+        save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(out / "weights.safetensors"))
+        params = {k: v for k, v in self.get_params().items() if k not in ("encoder", "codebook", "store")}
+        params["pooling"] = list(self.pooling)
+        params["C"] = list(self.C) if isinstance(self.C, (list, tuple)) else self.C
+        config = {
+            "format": "framing.FrameClassifier", "format_version": FORMAT_VERSION,
+            "params": params, "labels": self.labels_, "C_": self.C_, "mix_": self.mix_,
+            "lexicons": self.lexicons_, "n_codebook_frames": getattr(self, "n_codebook_frames_", 0),
+            "vocabulary": self.vocabulary_, "encoder_id": self.encoder_id_,
+            "encoder": self.encoder if isinstance(self.encoder, (str, type(None))) else None,
+            "n_features_in": self.n_features_in_,
+        }
+        (out / "config.json").write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+        meta = manifest(self, name=name or out.name)
+        meta.update(extra_meta or {})
+        (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+        return out
+
+
+def _best_threshold(y: np.ndarray, p: np.ndarray) -> float:
+    """Threshold maximising F1 on (y, p); midpoints between sorted distinct scores."""
+    if y.max() == 0:
+        return 1.0
+    cand = np.unique(np.round(p, 4))
+    cand = np.concatenate([[0.0], (cand[:-1] + cand[1:]) / 2 if len(cand) > 1 else cand, [1.0]])
+    pred = p[None, :] >= cand[:, None]
+    tp = (pred & (y[None, :] == 1)).sum(axis=1)
+    fp = (pred & (y[None, :] == 0)).sum(axis=1)
+    fn = (~pred & (y[None, :] == 1)).sum(axis=1)
+    f1 = 2 * tp / np.maximum(1, 2 * tp + fp + fn)
+    best = np.flatnonzero(f1 == f1.max())
+    return float(cand[best[len(best) // 2]])
+
+
+def manifest(model, *, name: str) -> dict:
+    """The ``meta.json`` content: library versions, encoder, codebook, labels, settings."""
+    import importlib.metadata as md
+
+    def version(pkg):
+        try:
+            return md.version(pkg)
+        except md.PackageNotFoundError:
+            return None
+
+    return {
+        "name": name,
+        "kind": "framing.FrameClassifier",
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "encoder_id": model.encoder_id_,
+        "codebook_id": getattr(model, "codebook_id_", None),
+        "codebook_sha256": getattr(model, "codebook_sha256_", None),
+        "labels": list(model.labels_),
+        "multi_label": bool(model.multi_label),
+        "n_train": int(model.n_train_),
+        "chosen": {"C": model.C_, "mix_embedding_vs_tfidf": model.mix_},
+        "inner_cv": model.oof_scores_,
+        "versions": {"framing": version("framing"), "scikit-learn": version("scikit-learn"),
+                     "numpy": version("numpy"), "safetensors": version("safetensors"),
+                     "sentence-transformers": version("sentence-transformers"), "python": platform.python_version()},
+    }
+
+
+def load_model(path, *, encoder=None, store=None) -> FrameClassifier:
+    """Load a model saved by :meth:`FrameClassifier.save` (or a few-shot model directory).
+
+    Parameters
+    ----------
+    path : str or Path
+        The model directory (``weights.safetensors``, ``config.json``, ``meta.json``;
+        a few-shot model also has ``encoder/``, a sentence-transformers directory).
+    encoder : Encoder, optional
+        Override the encoder (default: the model's own).
+    store : Store, optional
+        Embedding cache for prediction.
+
+    Returns
+    -------
+    FrameClassifier
+        Ready for ``predict_proba(texts) -> ndarray (n_texts, n_labels)``.
+    """
+    from safetensors.numpy import load_file
+
+    folder = Path(path)
+    cfg_path = folder / "config.json"
+    if not cfg_path.exists():
+        raise ValueError(f"{folder}: not a framing model directory (no config.json)")
+    try:
+        cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{cfg_path}: not valid JSON ({exc})") from None
+    if cfg.get("format") != "framing.FrameClassifier":
+        raise ValueError(f"{cfg_path}: unknown model format {cfg.get('format')!r}")
+    arrays = load_file(str(folder / "weights.safetensors"))
+    params = dict(cfg["params"])
+    params["pooling"] = tuple(params["pooling"])
+    if isinstance(params.get("C"), list):
+        params["C"] = tuple(params["C"])
+    if encoder is None:
+        if (folder / "encoder").is_dir():
+            from framing.validate.fewshot import load_encoder
+
+            encoder = load_encoder(folder / "encoder")
+        else:
+            encoder = cfg.get("encoder")
+    model = FrameClassifier(encoder=encoder, store=store, **params)
+    model.labels_ = list(cfg["labels"])
+    model.C_, model.mix_ = cfg["C_"], cfg["mix_"]
+    model.lexicons_ = [dict(x) for x in cfg.get("lexicons") or []]
+    model.n_codebook_frames_ = cfg.get("n_codebook_frames", 0)
+    model.encoder_id_ = cfg["encoder_id"]
+    model.n_features_in_ = cfg.get("n_features_in")
+    model.mean_, model.scale_ = arrays["mean"], arrays["scale"]
+    model.coef_, model.intercept_ = arrays["coef"], arrays["intercept"]
+    if model.multi_label:
+        model.platt_, model.thresholds_ = arrays["platt"], arrays["thresholds"]
+    model.prototype_vectors_ = arrays.get("prototype_vectors")
+    model.prototype_frame_ = arrays.get("prototype_frame")
+    model.vocabulary_ = cfg.get("vocabulary")
+    if model.vocabulary_ is not None:
+        model.idf_ = arrays["idf"]
+        model.tfidf_coef_, model.tfidf_intercept_ = arrays["tfidf_coef"], arrays["tfidf_intercept"]
+    meta_path = folder / "meta.json"
+    model.meta_ = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    return model
+
+
+def cross_validate(make_model, X, y, *, n_splits: int = 5, random_state: int = 0, n_boot: int = 1000,
+                   multi_label: bool = True, labels: Sequence[str] | None = None) -> dict:
+    """K-fold cross-validation of a frame classifier with bootstrap F1 intervals.
+
+    Parameters
+    ----------
+    make_model : callable() -> estimator with ``fit(X, y)``, ``predict(X)`` and ``labels_``
+    X : sequence of str
+    y : sequence of label lists (multi-label) or of str (single-label)
+    n_splits : int, default 5
+    random_state : int, default 0
+        Seeds the fold split and the bootstrap.
+    n_boot : int, default 1000
+    multi_label : bool, default True
+    labels : sequence of str, optional (label order; default sorted)
+
+    Returns
+    -------
+    dict with ``micro, micro_lo, micro_hi, macro, macro_lo, macro_hi`` (pooled
+    out-of-fold predictions), ``per_fold`` (list of dicts), ``seconds``, ``labels``,
+    ``y_true`` and ``y_pred`` (indicator matrices of shape (n_units, n_labels)).
+    """
+    from framing.validate.agreement import bootstrap_f1
+
+    X = list(X)
+    t0 = time.perf_counter()
+    if multi_label:
+        sets = [list(v) for v in y]
+        labels = list(labels) if labels is not None else sorted({v for s in sets for v in s})
+        Y = np.array([[int(lab in s) for lab in labels] for s in sets])
+        splitter = KFold(n_splits, shuffle=True, random_state=random_state).split(X)
+    else:
+        vals = [str(v) for v in y]
+        labels = list(labels) if labels is not None else sorted(set(vals))
+        Y = np.eye(len(labels), dtype=int)[[labels.index(v) for v in vals]]
+        splitter = StratifiedKFold(n_splits, shuffle=True, random_state=random_state).split(X, vals)
+    pred = np.zeros_like(Y)
+    per_fold = []
+    for k, (tr, te) in enumerate(splitter):
+        model = make_model()
+        ytr = [sets[i] for i in tr] if multi_label else [vals[i] for i in tr]
+        model.fit([X[i] for i in tr], ytr)
+        out = model.predict([X[i] for i in te])
+        got = np.zeros((len(te), len(labels)), dtype=int)
+        if multi_label:
+            out = np.asarray(out)
+            for j, lab in enumerate(model.labels_):
+                if lab in labels:
+                    got[:, labels.index(lab)] = out[:, j]
+        else:
+            for i, v in enumerate(out):
+                got[i, labels.index(str(v))] = 1
+        pred[te] = got
+        per_fold.append({"fold": k, **bootstrap_f1(Y[te], got, n_boot=0)})
+    res = bootstrap_f1(Y, pred, n_boot=n_boot, random_state=random_state)
+    res.update(per_fold=per_fold, seconds=time.perf_counter() - t0, labels=labels, y_true=Y, y_pred=pred)
+    return res

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
+import os
+import time
 
 import streamlit as st
 
@@ -41,7 +44,12 @@ validate = _optional("annotate", "Annotate", "annotate", ":material/edit_note:")
 if validate:
     PAGES["Validate"] = validate
 
+logging.basicConfig(level=os.environ.get("FRAMING_LOG_LEVEL", "WARNING"))
+log = logging.getLogger("framing.app")
+
 page = st.navigation(PAGES)
 state.follow_goto([p for group in PAGES.values() for p in group])
+started = time.perf_counter()
 page.run()
 state.sidebar()
+log.info("page %s rendered in %.3f s", page.title, time.perf_counter() - started)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -44,9 +45,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start(paths: Path, db: Path, log: Path) -> tuple[subprocess.Popen, str]:
+def _start(paths: Path, db: Path, log: Path, encoder: str) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    env = dict(os.environ, FRAMING_APP_PATHS=str(paths), FRAMING_DB=str(db))
+    env = dict(os.environ, FRAMING_APP_PATHS=str(paths), FRAMING_DB=str(db), FRAMING_APP_ENCODER=encoder,
+               FRAMING_LOG_LEVEL="INFO")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
@@ -83,7 +85,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--fresh", action="store_true", help="delete the store first (cold embedding cache)")
     parser.add_argument("--paths", type=Path, default=EVAL)
-    parser.add_argument("--db", type=Path, default=OUT / "app-store.duckdb")
+    parser.add_argument("--db", type=Path, default=None, help="default: bench/_out/app-store[-ENCODER].duckdb")
+    parser.add_argument("--encoder", default="sentence-transformers",
+                        help="sentence-transformers (default), onnx or static")
     parser.add_argument("--shots", type=Path, default=None, help="save progress/page screenshots here")
     args = parser.parse_args()
     if not args.paths.exists():
@@ -92,11 +96,15 @@ def main() -> None:
         raise SystemExit(f"{CHROMIUM} not installed: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
 
+    if args.db is None:
+        suffix = "" if args.encoder == "sentence-transformers" else f"-{args.encoder}"
+        args.db = OUT / f"app-store{suffix}.duckdb"
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the streamlit server is stopped too
     OUT.mkdir(parents=True, exist_ok=True)
     if args.fresh and args.db.exists():
         args.db.unlink()
-    figures: dict[str, float | str] = {"cache": "cold" if args.fresh else "warm"}
-    proc, url = _start(args.paths, args.db, OUT / "bench_app_streamlit.log")
+    figures: dict[str, float | str] = {"cache": "cold" if args.fresh else "warm", "encoder": args.encoder}
+    proc, url = _start(args.paths, args.db, OUT / f"bench_app_streamlit_{args.encoder}.log", args.encoder)
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -121,7 +129,7 @@ def main() -> None:
                         print(f"  {time.perf_counter() - t:7.1f} s  {text}", flush=True)
                         last = text
                     if args.shots and not shot and "Embed" in text:
-                        page.screenshot(path=str(args.shots / "scoring-progress.png"))
+                        page.screenshot(path=str(args.shots / f"scoring-progress-{args.encoder}.png"))
                         shot = True
                 page.wait_for_timeout(5000)
                 if time.perf_counter() - t > 7200:
@@ -137,25 +145,26 @@ def main() -> None:
             _wait_idle(page)
             figures["select_event_s"] = round(time.perf_counter() - t, 2)
 
-            for title, ready, name in [
-                ("Outlets", "[data-testid='stVegaLiteChart']", "outlets_first_s"),
-                ("Corpus", "[data-testid='stMetric']", "corpus_s"),
-                ("Codebook", "[data-testid='stDataFrame']", "codebook_s"),
-                ("Events", ".outlet-name", "events_s"),
-                ("Outlets", "[data-testid='stVegaLiteChart']", "outlets_cached_s"),
-                ("Export", "[data-testid='stDownloadButton']", "export_first_s"),
-                ("Events", ".outlet-name", "events_again_s"),
-                ("Export", "[data-testid='stDownloadButton']", "export_cached_s"),
-            ]:
-                figures[name] = round(_timed_nav(page, title, ready), 2)
-                print(f"switch to {title}: {figures[name]} s", flush=True)
-                if args.shots and name in ("outlets_cached_s", "events_again_s"):
-                    page.screenshot(path=str(args.shots / f"allsides-{title.lower()}.png"))
+            ready = {"Events": ".outlet-name", "Outlets": "[data-testid='stVegaLiteChart']",
+                     "Corpus": "[data-testid='stMetric']", "Codebook": "[data-testid='stDataFrame']",
+                     "Export": "[data-testid='stDownloadButton']"}
+            for round_name in ("first", "cached"):
+                for title in ("Outlets", "Corpus", "Codebook", "Export", "Events"):
+                    name = f"{title.lower()}_{round_name}_s"
+                    figures[name] = round(_timed_nav(page, title, ready[title]), 2)
+                    print(f"switch to {title} ({round_name} visit): {figures[name]} s", flush=True)
+                    if args.shots and round_name == "cached" and title in ("Outlets", "Events"):
+                        page.screenshot(path=str(args.shots / f"allsides-{args.encoder}-{title.lower()}.png"))
             browser.close()
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    (OUT / f"app_timings_{figures['cache']}.json").write_text(json.dumps(figures, indent=2))
+    # server-side script time per page run (app.py logs it at INFO)
+    renders = [line.split("page ", 1)[1] for line in
+               (OUT / f"bench_app_streamlit_{args.encoder}.log").read_text(errors="replace").splitlines()
+               if "rendered in" in line]
+    figures["server_renders"] = renders[-12:]
+    (OUT / f"app_timings_{args.encoder}_{figures['cache']}.json").write_text(json.dumps(figures, indent=2))
     print(json.dumps(figures, indent=2))
 
 

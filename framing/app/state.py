@@ -49,6 +49,12 @@ GOTO_KEY = "_goto_page"
 
 DEFAULT_CODEBOOK = "south-asia-security"
 DEFAULT_ENCODER = "sentence-transformers"
+#: Encoders offered in the sidebar (``framing.get_encoder`` names).
+ENCODERS = {
+    "sentence-transformers": "all-MiniLM-L6-v2 (default, best)",
+    "onnx": "all-MiniLM-L6-v2, int8 ONNX",
+    "static": "static model2vec (fast, for big corpora)",
+}
 #: Corpora up to this many articles are scored as soon as a page needs scores;
 #: bigger ones wait for a click (scoring 3,000 articles takes minutes on a CPU).
 AUTO_SCORE_LIMIT = int(os.environ.get("FRAMING_APP_AUTO_SCORE", "300"))
@@ -155,7 +161,7 @@ def _progress_callback(bar, what: str) -> Callable[..., None]:
 
     Accepts ``(done, total)`` or ``(stage, done, total)``.
     """
-    started = time.monotonic()
+    clock = {"stage": None, "started": time.monotonic()}
 
     def progress(*args) -> None:
         stage = what
@@ -165,11 +171,13 @@ def _progress_callback(bar, what: str) -> Callable[..., None]:
             done, total = args
         else:
             return
+        if stage != clock["stage"]:  # the time-left estimate is per stage
+            clock.update(stage=stage, started=time.monotonic())
         total = max(int(total or 0), 0)
         done = min(max(int(done or 0), 0), total) if total else 0
         frac = done / total if total else 0.0
         text = f"{str(stage).replace('_', ' ').capitalize()}: {done:,} / {total:,}"
-        elapsed = time.monotonic() - started
+        elapsed = time.monotonic() - clock["started"]
         if 0 < frac < 1 and elapsed > 3:
             text += f" — about {elapsed * (1 - frac) / frac / 60:.1f} min left"
         bar.progress(frac, text=text)
@@ -499,7 +507,14 @@ def sidebar() -> None:
         st.caption(f"{cb.name} (`{cb.id}`){' — edited' if codebook_is_draft() else ''}  \n"
                    f"{len(cb.frames)} frames · {len(cb.axes)} axes")
         st.markdown("**Scores**")
-        st.caption(("scored" if is_scored() else "not scored yet") + f" · encoder `{encoder_name()}`")
+        st.caption("scored" if is_scored() else "not scored yet")
+        current = encoder_name()
+        options = list(ENCODERS) + ([current] if current not in ENCODERS else [])
+        if ENCODER_KEY not in st.session_state:
+            st.session_state[ENCODER_KEY] = current
+        st.selectbox("Sentence encoder", options, format_func=lambda n: ENCODERS.get(n, n), key=ENCODER_KEY,
+                     help="Scores are cached per encoder; the static model embeds ~50× faster with a "
+                          "small loss in accuracy.")
         warning = store_warning()
         if warning:
             st.warning(warning)

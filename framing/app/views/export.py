@@ -31,9 +31,13 @@ def tables_of(analysis) -> dict:
     return tables
 
 
-@st.cache_data(show_spinner="Writing the tables…", max_entries=12)
+@st.cache_resource(show_spinner="Writing the tables…", max_entries=6)
 def _export(key: str, fmt: str, _analysis) -> dict[str, bytes]:
-    """{file name: bytes} of every table written in ``fmt`` plus manifest.json."""
+    """{file name: bytes} of every table written in ``fmt`` plus manifest.json.
+
+    A resource, not ``cache_data``: the evidence table of a few thousand articles is
+    tens of MB, which ``cache_data`` would unpickle on every visit of the page.
+    """
     with tempfile.TemporaryDirectory(prefix="framing-export-") as tmp:
         target = Path(tmp) / ("tables" if fmt in ("csv", "parquet") else f"framing-tables.{fmt}")
         paths = export_tables(tables_of(_analysis), target, format=fmt, manifest=_analysis.manifest())

@@ -119,12 +119,12 @@ class Store:
         return self.article_count() - before
 
     def article_count(self) -> int:
-        return int(self.con.execute("SELECT count(*) FROM articles").fetchone()[0])
+        return int(self.con.execute("SELECT count(*) FROM articles").fetchall()[0][0])
 
     def articles_frame(self, article_ids: Sequence[str] | None = None) -> pd.DataFrame:
         cols = ", ".join(ARTICLE_COLUMNS)
         if article_ids is None:
-            frame = self.con.execute(f"SELECT {cols} FROM articles ORDER BY ingested_at, source, article_id").df()
+            frame = self.con.execute(f"SELECT {cols} FROM articles ORDER BY ingested_at, rowid").df()
         else:
             frame = self.con.execute(
                 f"SELECT {cols} FROM articles WHERE article_id IN (SELECT unnest(?))", [list(article_ids)]
@@ -141,7 +141,7 @@ class Store:
 
     def iter_corpus(self, batch_size: int = 1000) -> Iterator[Corpus]:
         """Stream the stored corpus in batches (bounded memory)."""
-        ids = self.con.execute("SELECT article_id FROM articles ORDER BY ingested_at, source, article_id").fetchnumpy()
+        ids = self.con.execute("SELECT article_id FROM articles ORDER BY ingested_at, rowid").fetchnumpy()
         ids = ids["article_id"].tolist()
         for i in range(0, len(ids), batch_size):
             yield self.corpus(ids[i:i + batch_size])
@@ -281,6 +281,6 @@ class Store:
 
     def embedding_count(self, model_id: str | None = None) -> int:
         if model_id is None:
-            return int(self.con.execute("SELECT count(*) FROM embeddings").fetchone()[0])
-        return int(self.con.execute("SELECT count(*) FROM embeddings WHERE model_id = ?", [model_id]).fetchone()[0])
+            return int(self.con.execute("SELECT count(*) FROM embeddings").fetchall()[0][0])
+        return int(self.con.execute("SELECT count(*) FROM embeddings WHERE model_id = ?", [model_id]).fetchall()[0][0])
 

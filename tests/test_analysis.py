@@ -174,7 +174,7 @@ def test_seed_axis_evidence_is_what_a_reader_would_pick(seed_result):
     assert any(w in siege_top for w in ("hybrid", "raw", "foreign", "external", "india", "backing"))
     proxy_top3 = _top(seed_result, firstpost["article_id"], "b", k=3)
     assert any(w in proxy_top3[0] for w in ("proxy", "proxies", "iskp", "baloch", "extremist"))
-    assert any("proxy" in s for s in proxy_top3)
+    assert all(any(w in s for w in ("proxy", "proxies", "iskp", "baloch", "extremist", "state")) for s in proxy_top3)
     # the siege evidence of the First Post piece must not outweigh its proxy evidence
     ev = seed_result.evidence
     fp = ev[(ev.article_id == firstpost["article_id"]) & (ev.target == "siege_vs_proxy")]

@@ -239,12 +239,14 @@ class EventClusterer(ClusterMixin, BaseEstimator):
     ----------
     codebook : Codebook, optional
         Its ``entities`` (names and aliases) form the actor gazetteer.
-    distance_threshold : float, default 0.6
-        Average-linkage clusters stop merging at this combined distance.
+    distance_threshold : float, default 0.55
+        Average-linkage clusters stop merging at this combined distance. The defaults
+        (threshold and weights) were chosen on one half of the BASIL events and checked
+        on the other (``bench/bench_events.py``, docs/benchmarks.md).
     date_window_days : float or None, default 7
         Articles further apart (in days) can never share an event; ``None`` turns the
         window off. Missing dates never constrain.
-    embedding_weight, text_weight, actor_weight : float, default 0.4, 0.4, 0.2
+    embedding_weight, text_weight, actor_weight : float, default 0.5, 0.3, 0.2
         Weights of the three distances (normalised to sum 1): cosine distance of the
         document embeddings, cosine distance of tf-idf vectors, Jaccard distance of
         actor sets.
@@ -284,10 +286,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
     def __init__(
         self,
         codebook=None,
-        distance_threshold: float = 0.6,
+        distance_threshold: float = 0.55,
         date_window_days: float | None = 7,
-        embedding_weight: float = 0.4,
-        text_weight: float = 0.4,
+        embedding_weight: float = 0.5,
+        text_weight: float = 0.3,
         actor_weight: float = 0.2,
         linkage: str = "average",
         max_exact: int = 4000,
@@ -591,7 +593,7 @@ def cluster_events(
     doc_vectors,
     *,
     codebook=None,
-    distance_threshold: float = 0.6,
+    distance_threshold: float = 0.55,
     date_window_days: float | None = 7,
     random_state: int = 0,
     **params,

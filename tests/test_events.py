@@ -121,8 +121,9 @@ def test_neighbour_graph_path_matches_exact_path(hashing_encoder):
             rows.append((f"{aid}-{copy}", outlet, date, title, text + f" Copy {copy}."))
     frame = _frame(rows)
     vectors = _vectors(frame, hashing_encoder)
-    exact = EventClusterer(distance_threshold=0.75).fit(frame, vectors)
-    graph = EventClusterer(distance_threshold=0.75, max_exact=0, n_neighbors=5).fit(frame, vectors)
+    params = {"distance_threshold": 0.75, "embedding_weight": 0.4, "text_weight": 0.4, "actor_weight": 0.2}
+    exact = EventClusterer(**params).fit(frame, vectors)
+    graph = EventClusterer(**params, max_exact=0, n_neighbors=5).fit(frame, vectors)
     assert adjusted_rand_score(exact.labels_, graph.labels_) == pytest.approx(1.0)
     assert exact.events_["event_id"].tolist() == graph.events_["event_id"].tolist()
     assert exact.labels_.max() + 1 == 4 * 6  # 3 paired stories + 1 singleton per month

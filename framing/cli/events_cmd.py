@@ -74,7 +74,7 @@ def events_command(
                                  help="Codebook id or YAML file (its entities are the actor gazetteer)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the events table here (+ manifest.json)."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help="csv|xlsx|parquet|json|md|tex (default: suffix)."),
-    threshold: float = typer.Option(0.6, "--threshold", help="Distance threshold: lower = tighter events."),
+    threshold: float = typer.Option(0.55, "--threshold", help="Distance threshold: lower = tighter events."),
     window: Optional[float] = typer.Option(7.0, "--window", help="Date window in days (articles further apart "
                                            "never share an event); 0 turns it off."),
     encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default) or a model dir."),

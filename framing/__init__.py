@@ -30,6 +30,11 @@ _EXPORTS = {
     "analyse": "framing.analysis",
     "Analysis": "framing.analysis",
     "ScoringSettings": "framing.scoring",
+    "cluster_events": "framing.events",
+    "EventClusterer": "framing.events",
+    "compare": "framing.compare",
+    "Comparison": "framing.compare",
+    "export_tables": "framing.export",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

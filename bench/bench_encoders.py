@@ -134,7 +134,7 @@ def event_ari(frame, gold, doc_vectors) -> dict:
     default = cluster_events(frame, doc_vectors)
     out = {"ari_default": float(adjusted_rand_score(gold, default["event_id"]))}
     best = (-1.0, None)
-    for t in np.arange(0.10, 0.61, 0.05):
+    for t in np.arange(0.025, 0.61, 0.025):
         ev = cluster_events(frame, doc_vectors, distance_threshold=float(t), date_window_days=None,
                             embedding_weight=1.0, text_weight=0.0, actor_weight=0.0)
         ari = float(adjusted_rand_score(gold, ev["event_id"]))
@@ -144,26 +144,8 @@ def event_ari(frame, gold, doc_vectors) -> dict:
     return out
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=5000, help="real sentences for the speed test")
-    ap.add_argument("--sweep", type=int, default=1000, help="sentences for the thread sweep")
-    ap.add_argument("--skip-quality", action="store_true")
-    args = ap.parse_args()
-    if not EVAL.is_dir():
-        print(f"real evaluation data not found at {EVAL}; set FRAMING_EVAL_DIR", file=sys.stderr)
-        return 2
-    from framing.encoders import default_threads
-
-    results: dict = {"cores": os.cpu_count(), "default_threads": default_threads(),
-                     "load_average_start": os.getloadavg()[0]}
-    sentences = real_sentences(args.n)
-    print(f"{len(sentences)} distinct real sentences from allsides_baly_security (file order); "
-          f"cores={os.cpu_count()}, default threads={default_threads()}, load average {os.getloadavg()[0]:.1f} "
-          f"(CPU shared with other work)")
-
-    # --- speed with the default thread count
-    classes = encoders()
+def speed_and_threads(args, sentences, classes, results) -> None:
+    """Speed of each encoder (default threads), agreement with torch, 1 vs 2 threads."""
     vectors, speed = {}, {}
     for name, cls in classes.items():
         t0 = time.perf_counter()
@@ -201,6 +183,34 @@ def main() -> int:
         print(f"  {threads} thread(s): " + ", ".join(f"{k} {v:.1f}/s" for k, v in row.items()))
     os.environ.pop("FRAMING_NUM_THREADS", None)
     encoders(None)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=5000, help="real sentences for the speed test")
+    ap.add_argument("--sweep", type=int, default=1000, help="sentences for the thread sweep")
+    ap.add_argument("--skip-quality", action="store_true")
+    ap.add_argument("--skip-speed", action="store_true", help="quality only (keeps the speed figures of the last run)")
+    args = ap.parse_args()
+    if not EVAL.is_dir():
+        print(f"real evaluation data not found at {EVAL}; set FRAMING_EVAL_DIR", file=sys.stderr)
+        return 2
+    from framing.encoders import default_threads
+
+    results: dict = {"cores": os.cpu_count(), "default_threads": default_threads(),
+                     "load_average_start": os.getloadavg()[0]}
+    sentences = real_sentences(args.n)
+    print(f"{len(sentences)} distinct real sentences from allsides_baly_security (file order); "
+          f"cores={os.cpu_count()}, default threads={default_threads()}, load average {os.getloadavg()[0]:.1f} "
+          f"(CPU shared with other work)")
+
+    classes = encoders()
+    previous = OUT / "bench_encoders.json"
+    if args.skip_speed and previous.exists():
+        results.update({k: v for k, v in json.loads(previous.read_text()).items()
+                        if k in ("speed", "agreement", "threads")})
+    if not args.skip_speed:
+        speed_and_threads(args, sentences, classes, results)
 
     if not args.skip_quality:
         from framing.store import Store

@@ -286,6 +286,7 @@ def main() -> int:
                     help="sizes run with ingest, embed and events only (no scoring)")
     ap.add_argument("--engine-articles", type=int, default=0,
                     help="first N AllSides articles for --engines (default: all 3,428)")
+    ap.add_argument("--json", default="bench_scale.json", help="file name of the results under bench/_out")
     ap.add_argument("--stages", default="score,events,export", help=argparse.SUPPRESS)
     ap.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--encoder", default="static", help=argparse.SUPPRESS)
@@ -318,13 +319,13 @@ def main() -> int:
                 print(f"  size {n} failed (exit {proc.returncode})", flush=True)
                 entry["failed"] = proc.returncode
             results["curve"].append(entry)
-        (OUT / "bench_scale.json").write_text(json.dumps(results, indent=2))
+        (OUT / args.json).write_text(json.dumps(results, indent=2))
     if args.engines:
         with tempfile.TemporaryDirectory(prefix="framing-engines-") as tmp:
             results["engines"] = engines(Path(tmp), args.engine_articles)
     results["load_average_end"] = os.getloadavg()[0]
-    (OUT / "bench_scale.json").write_text(json.dumps(results, indent=2))
-    print(f"wrote {OUT / 'bench_scale.json'}")
+    (OUT / args.json).write_text(json.dumps(results, indent=2))
+    print(f"wrote {OUT / args.json}")
     return 0
 
 

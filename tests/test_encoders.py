@@ -152,3 +152,27 @@ def test_cache_keys_keep_encoders_apart(encoder, onnx_encoder, static_encoder, h
         assert store.embedding_count(hashing_encoder.model_id) == 6
         assert store.embedding_count() == 18
         assert a.shape[1] == 384 and b.shape[1] == 256
+
+
+def test_onnx_gives_torch_axis_signs_and_frame_rankings_on_seed(encoder, onnx_encoder, seed_path):
+    from framing.analysis import analyse
+    from framing.ingest import load
+
+    corpus = load([seed_path])
+    torch_scores = analyse(corpus, encoder=encoder)._scores
+    onnx_scores = analyse(corpus, encoder=onnx_encoder)._scores
+    assert onnx_scores["article_id"].tolist() == torch_scores["article_id"].tolist()
+    frames = [c for c in torch_scores.columns if c.startswith("frame:")]
+    axes = [c for c in torch_scores.columns if c.startswith("axis:") and c.count(":") == 1]
+    assert frames and axes
+    for col in axes:
+        np.testing.assert_array_equal(np.sign(onnx_scores[col]), np.sign(torch_scores[col]))
+        assert np.abs(onnx_scores[col] - torch_scores[col]).max() < 0.05
+    for i in range(len(torch_scores)):
+        t = torch_scores.loc[i, frames].to_numpy(dtype=float)
+        o = onnx_scores.loc[i, frames].to_numpy(dtype=float)
+        # same order for every pair of frames that torch does not score as a tie (gap > 0.005)
+        gap = t[:, None] - t[None, :]
+        clear = np.abs(gap) > 0.005
+        assert clear.sum() >= len(frames) * (len(frames) - 1) // 2, "too many ties to test the ranking"
+        assert (np.sign(gap)[clear] == np.sign(o[:, None] - o[None, :])[clear]).all(), (i, t, o)

@@ -120,7 +120,7 @@ class CodebookScorer(BaseEstimator):
         self.prototype_ = PrototypeScorer(
             vec.prototypes, vec.counter_examples, top_k=s.top_k, counter_weight=s.counter_weight,
             calibration=s.calibration, background=vec.background, background_quantile=s.background_quantile,
-            prototype_quantile=s.prototype_quantile,            corpus_quantiles=s.corpus_quantiles, slope=s.calibration_slope,
+            prototype_quantile=s.prototype_quantile, corpus_quantiles=s.corpus_quantiles, slope=s.calibration_slope,
             anchors=cal.frame_anchors if cal is not None else None,
         ).fit(X)
         self.axes_ = {}

@@ -100,7 +100,8 @@ class PrototypeScorer(TransformerMixin, BaseEstimator):
                  counter_examples: Mapping[str, np.ndarray] | None = None, top_k: int = 3,
                  counter_weight: float = 1.0, calibration: str = "reference", background: np.ndarray | None = None,
                  background_quantile: float = 0.9, prototype_quantile: float = 0.9,
-                 corpus_quantiles: tuple = (0.5, 0.95), slope: float = 6.0, anchors: Mapping[str, tuple[float, float]] | None = None):
+                 corpus_quantiles: tuple = (0.5, 0.95), slope: float = 6.0,
+                 anchors: Mapping[str, tuple[float, float]] | None = None):
         self.prototypes = prototypes
         self.counter_examples = counter_examples
         self.top_k = top_k

@@ -56,3 +56,34 @@ def test_progress_text_and_fraction():
 def test_wrap_labels():
     assert _wrap("Foreign interference and great-power rivalry") == "Foreign|interference and|great-power|rivalry"
     assert _wrap("Civilian harm") == "Civilian harm"
+
+
+def test_article_chart_specs_are_valid_vega_lite():
+    import altair as alt
+
+    from framing.app.charts import axis_positions, frame_bars
+    from framing.app.highlight import colour_map
+    from framing.codebook import Codebook
+
+    cb = Codebook.load("south-asia-security")
+    row = {f"frame:{f}": 0.25 for f in cb.frame_ids}
+    row.update({"frame:civilian_harm": float("nan"), "axis:siege_vs_proxy": 0.4, "axis:siege_vs_proxy:lo": 0.1,
+                "axis:siege_vs_proxy:hi": 0.6})
+    bars = frame_bars(row, cb, colour_map(cb.frame_ids))
+    alt.Chart.from_dict(bars)  # raises on an invalid spec
+    assert [v["score"] for v in bars["data"]["values"]].count(None) == 1
+    axis = axis_positions(row, cb)
+    alt.LayerChart.from_dict(axis)
+    assert axis["data"]["values"][0]["position"] == 0.4
+    assert axis["layer"][1]["encoding"]["x"]["scale"]["domain"] == [1, -1]  # pole A on the left
+    assert axis_positions({}, cb) is None
+
+
+def test_time_freq_follows_the_date_span():
+    import pandas as pd
+
+    from framing.app.state import time_freq
+
+    assert time_freq(pd.Series(pd.to_datetime(["2025-01-01", "2025-06-01"]))) == "W"
+    assert time_freq(pd.Series(pd.to_datetime(["2015-01-01", "2019-06-01", None]))) == "M"
+    assert time_freq(pd.Series([None, None])) == "W"

@@ -451,15 +451,24 @@ def compared_outlets(analysis) -> list[str]:
     return counts.index[: max(1, int(n))].tolist()
 
 
+def time_freq(published: pd.Series) -> str:
+    """Weekly prevalence for corpora spanning up to a year, monthly beyond."""
+    dates = pd.to_datetime(published, errors="coerce").dropna()
+    if dates.empty:
+        return "W"
+    return "W" if (dates.max() - dates.min()).days <= 366 else "M"
+
+
 @st.cache_data(show_spinner="Comparing outlets (bootstrap intervals, permutation tests)…", max_entries=16)
 def _comparison_tables(key: str, by: str, outlets: tuple[str, ...], _analysis) -> dict[str, pd.DataFrame]:
+    freq = time_freq(_analysis.scores["published"])
     if len(outlets) == _analysis.scores["outlet"].nunique():
-        return dict(_analysis.compare(by=by).tables)
+        return dict(_analysis.compare(by=by, time_freq=freq).tables)
     from framing.compare import compare
 
     scores = _analysis.scores[_analysis.scores["outlet"].astype(str).isin(outlets)]
     texts = {aid: _analysis.corpus[aid].text for aid in scores["article_id"]}
-    return dict(compare(scores, by=by, texts=texts).tables)
+    return dict(compare(scores, by=by, texts=texts, time_freq=freq).tables)
 
 
 def comparison_tables(analysis, by: str = "outlet") -> dict[str, pd.DataFrame]:

@@ -86,10 +86,10 @@ def _article_column(row: dict, analysis, evidence: pd.DataFrame, colours: dict, 
                 + "</div>", unsafe_allow_html=True)
     if row.get("off_topic"):
         st.caption("Flagged off-topic for this codebook (low relevance).")
-    st.altair_chart(charts.frame_bars(row, cb, colours), key=f"bars_{row['article_id']}")
+    st.vega_lite_chart(charts.frame_bars(row, cb, colours), key=f"bars_{row['article_id']}")
     axis_chart = charts.axis_positions(row, cb)
     if axis_chart is not None:
-        st.altair_chart(axis_chart, key=f"axis_{row['article_id']}")
+        st.vega_lite_chart(axis_chart, key=f"axis_{row['article_id']}")
         parts = []
         for axis in cb.axes:
             v = row.get(f"axis:{axis.id}")

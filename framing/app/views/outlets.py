@@ -88,4 +88,5 @@ def render() -> None:
         chosen = st.selectbox("Outlet", outlets, key="prevalence_outlet")
         st.altair_chart(charts.prevalence_lines(prevalence[prevalence["outlet"].astype(str) == chosen], cb,
                                                 colours), key="prevalence")
-        st.caption("Mean frame score of the outlet's articles per week.")
+        unit = "week" if state.time_freq(scores["published"]) == "W" else "month"
+        st.caption(f"Mean frame score of the outlet's articles per {unit}.")

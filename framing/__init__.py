@@ -35,6 +35,8 @@ _EXPORTS = {
     "compare": "framing.compare",
     "Comparison": "framing.compare",
     "export_tables": "framing.export",
+    "run_local": "framing.engines",
+    "run_dask": "framing.engines",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

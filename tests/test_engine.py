@@ -147,6 +147,8 @@ def test_engine_rejects_bad_input(hashing_encoder):
         run_local([], encoder=hashing_encoder, partition_size=0)
     with pytest.raises(ValueError, match="source"):
         run_local(42, encoder=hashing_encoder)
+    with pytest.raises(ValueError, match="no articles"):
+        run_local([], encoder=hashing_encoder)
 
 
 def test_export_streams_parquet_with_manifest(seed_corpus, hashing_encoder, tmp_path):

@@ -226,6 +226,8 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
     spec = encoder_spec(encoder)
     local_encoder = resolve_encoder(spec)  # on the client: codebook vectors, calibration, model id
     src = _Source(source, partition_size)
+    if src.n == 0:
+        raise ValueError("no articles to score (the source is empty)")
     temporary = out_dir is None
     out = Path(tempfile.mkdtemp(prefix="framing-run-")) if temporary else Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

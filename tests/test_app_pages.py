@@ -270,3 +270,35 @@ def test_codebook_page_views_and_edits():
 
     download = [b for b in at.get("download_button") if b.label == "Download YAML"]
     assert download
+
+
+def test_many_outlets_show_the_biggest_first(tmp_path, encoder):
+    outlets = [f"Outlet {chr(65 + i)}" for i in range(9)]
+    sentences = [
+        "Militants attacked a checkpoint near the border on Monday.",
+        "Officials blamed a hostile neighbour for backing the attackers.",
+        "Rights groups said dozens of men had disappeared after the raid.",
+        "The prime minister promised to defend the country's sovereignty.",
+        "Residents described hours of gunfire before the army arrived.",
+        "Diplomats urged both governments to resume talks and lower tension.",
+        "Analysts said the group had found new recruits among the unemployed.",
+        "A spokesman for the insurgents claimed responsibility in a video.",
+        "Hospital staff counted eleven wounded civilians, among them two children.",
+    ]
+    rows = [{"id": f"m{i}", "outlet": o, "date": "2025-03-0%d" % (1 + i % 5),
+             "title": f"Checkpoint attack: report number {i}",
+             "text": " ".join(sentences[(i + k) % 9] for k in range(0, 9, 2 + i % 3)) + f" Report {i} ends here."}
+            for i, o in enumerate(outlets)]
+    rows.append(dict(rows[0], id="m9", title="Second report from Outlet A",
+                     text="A second story said the security forces lost four soldiers in the attack."))
+    path = tmp_path / "nine.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    at = _app(corpus_source={"kind": "paths", "paths": [str(path)], "label": "nine.jsonl"},
+              events_mode="Pick articles", picked_articles=[f"m{i}" for i in range(10)])
+    shown = next(m for m in at.multiselect if m.label.startswith("Outlets shown"))
+    assert shown.label == "Outlets shown (9 covered this event)"
+    assert len(shown.value) == 8 and "Outlet A" in shown.value  # A has two articles: biggest first
+    assert len(_outlet_names(at)) == 8
+    shown.set_value(["Outlet B", "Outlet I"]).run()
+    _no_exception(at)
+    assert _outlet_names(at) == ["Outlet B", "Outlet I"]

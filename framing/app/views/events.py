@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
 
@@ -13,6 +14,7 @@ from framing.app.highlight import Span, colour_map, highlight_html, legend_html
 
 PAGE_SIZE = 20
 MAX_COLUMNS = 4
+MAX_OUTLETS_SHOWN = 8
 
 
 def _esc(value) -> str:
@@ -157,6 +159,16 @@ def _side_by_side(analysis, rows: pd.DataFrame) -> None:
     outlets = sorted(rows["outlet"].astype(str).unique())
     st.caption(f"{len(rows)} article(s) from {len(outlets)} outlet(s) · "
                f"{_date(rows['published'].min())} – {_date(rows['published'].max())}")
+    key = hashlib.sha1("\x1f".join(sorted(rows["article_id"].astype(str))).encode()).hexdigest()[:12]
+    if len(outlets) > MAX_OUTLETS_SHOWN:
+        # many outlets: the ones with most articles in this event first; the rest one click away
+        by_size = rows["outlet"].astype(str).value_counts().sort_index().sort_values(ascending=False, kind="stable")
+        outlets = sorted(st.multiselect(
+            f"Outlets shown ({len(outlets)} covered this event)", sorted(outlets),
+            default=sorted(by_size.index[:MAX_OUTLETS_SHOWN]), key=f"outlets_{key}"))
+        if not outlets:
+            st.info("Pick one or more outlets.")
+            return
     shown = st.multiselect("Highlight evidence for", cb.frame_ids, default=cb.frame_ids,
                            format_func=labels.__getitem__, key="highlight_frames")
     st.markdown(legend_html({k: colours[k] for k in shown}, labels)
@@ -166,7 +178,6 @@ def _side_by_side(analysis, rows: pd.DataFrame) -> None:
     evidence = analysis.evidence
     evidence = evidence[evidence["article_id"].isin(rows["article_id"])]
     evidence = evidence[evidence["pole"].fillna("") == ""] if "pole" in evidence.columns else evidence
-    key = str(abs(hash(tuple(rows["article_id"]))))
     for start in range(0, len(outlets), MAX_COLUMNS):
         chunk = outlets[start:start + MAX_COLUMNS]
         columns = st.columns(len(chunk) if len(outlets) <= MAX_COLUMNS else MAX_COLUMNS, border=True)

@@ -145,8 +145,8 @@ def extract_actors(text: str, title: str = "", *, gazetteer=None, max_actors: in
             before = source[: match.start()].rstrip()
             if before and before[-1] not in ".!?:\"“”'‘’\n":
                 mid_sentence.add(name)
-    title_lower = (title or "").lower()
-    title_names = {n for n in raw if title_lower and re.search(rf"(?<!\w){re.escape(n.lower())}(?!\w)", title_lower)}
+    title_tokens = set(re.findall(r"[\w'’\-.]+", (title or "").lower()))
+    title_names = {n for n in raw if title_tokens and all(w in title_tokens for w in n.lower().split())}
     # Fold single words into a longer name that contains them.
     multi = [n for n in raw if " " in n]
     for name, hits in raw.items():

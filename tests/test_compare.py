@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 
@@ -231,3 +232,23 @@ def test_compare_on_basil_subset(eval_dir, hashing_encoder):
         own = Counter(t for a in kept.loc[kept["outlet"] == outlet, "article_id"] for t in tokenise(texts[a]))
         for term, count in zip(group["term"], group["count"]):
             assert own[term] == count
+
+
+@pytest.mark.slow
+def test_cli_compare_writes_every_table(tmp_path, encoder):
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+    from framing.export import read_tables
+
+    out = tmp_path / "cmp"
+    result = CliRunner().invoke(app, ["compare", "--by", "event", "--out", str(out), "--format", "parquet",
+                                      "--n-boot", "50", "--n-perm", "50", "--db", str(tmp_path / "db.duckdb")])
+    assert result.exit_code == 0, result.output
+    tables = read_tables(out)
+    assert {"means", "differences", "distinctive_terms", "prevalence", "coverage"} <= set(tables)
+    assert tables["coverage"]["articles"].sum() + tables["coverage"]["off_topic_excluded"].sum() == 5
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["codebook"]["id"] == "south-asia-security" and manifest["comparison"]["by"] == "event"
+    bad = CliRunner().invoke(app, ["compare", "--by", "frame"])
+    assert bad.exit_code == 1 and "outlet or event" in bad.output

@@ -85,7 +85,7 @@ def page(app_url):
         browser.close()
 
 
-def _settle(page, ms: int = 1500) -> None:
+def _settle(page, ms: int = 2500) -> None:
     """Wait until Streamlit is not running a script any more, then a little longer for charts."""
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)

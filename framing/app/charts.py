@@ -135,11 +135,12 @@ def outlet_heatmap(means: pd.DataFrame, codebook: Codebook) -> alt.LayerChart:
     base = alt.Chart(data).encode(
         x=alt.X("frame_label:N", sort=order, title=None,
                 axis=alt.Axis(labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, '|')",
-                              orient="top", labelLimit=400)),
+                              orient="bottom", labelLimit=400)),
         y=alt.Y("outlet:N", title=None, axis=alt.Axis(labelLimit=220)),
     )
     rect = base.mark_rect().encode(
-        color=alt.Color("mean:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), title="mean score"),
+        color=alt.Color("mean:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), title="mean score",
+                        legend=alt.Legend(gradientLength=max(60, 36 * means["outlet"].nunique() - 30))),
         tooltip=["outlet", "frame", alt.Tooltip("mean:Q", format=".3f"), alt.Tooltip("lo:Q", format=".3f"),
                  alt.Tooltip("hi:Q", format=".3f")],
     )
@@ -164,11 +165,11 @@ def axis_strip(scores: pd.DataFrame, codebook: Codebook, axis_id: str) -> alt.La
         color=alt.Color("outlet:N", legend=None, scale=alt.Scale(scheme="tableau10")),
         tooltip=["outlet", "title", alt.Tooltip("position:Q", format=".2f")],
     ).transform_calculate(jitter="0.2 + 0.6 * random()")
-    means = alt.Chart(data).mark_tick(color="black", thickness=3, size=26).encode(
+    means = alt.Chart(data).mark_tick(color="#333", thickness=2, size=30, opacity=0.8).encode(
         x=alt.X("mean(position):Q", scale=scale), y="outlet:N")
     zero = alt.Chart(pd.DataFrame({"position": [0.0]})).mark_rule(color="#999", strokeDash=[3, 3]).encode(
         x=alt.X("position:Q", scale=scale))
-    return _fit(alt.layer(zero, dots, means).properties(height=40 * data["outlet"].nunique()))
+    return _fit(alt.layer(zero, means, dots).properties(height=40 * data["outlet"].nunique()))
 
 
 def prevalence_lines(prevalence: pd.DataFrame, codebook: Codebook, colours: Mapping[str, str]) -> alt.Chart:

@@ -13,6 +13,11 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Never touch the user's per-user store from tests: every test session gets its own.
+if "FRAMING_DB" not in os.environ:
+    import tempfile
+
+    os.environ["FRAMING_DB"] = os.path.join(tempfile.mkdtemp(prefix="framing-tests-"), "framing.duckdb")
 
 REPO = Path(__file__).resolve().parents[1]
 EVAL_DIR = Path(os.environ.get("FRAMING_EVAL_DIR", REPO.parent / "shared" / "eval"))

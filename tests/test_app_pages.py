@@ -214,6 +214,21 @@ def test_corpus_upload_is_read_and_skips_are_reported():
     assert metrics["Kept"] == "1" and metrics["Skipped"] == "2"
     skipped = _table(at, "reason")
     assert len(skipped) == 2 and all(skipped["reason"].str.len() > 0)
+    assert set(_table(at, "words")["outlet"]) == {"Wire One"}
+
+
+def test_uploaded_html_page_is_read(tmp_path):
+    page = (b"<html><head><title>Talks resume at the border</title></head><body><article>"
+            b"<h1>Talks resume at the border</h1><p>Negotiators from both countries met on Tuesday to reopen "
+            b"the crossing, officials said.</p><p>Traders welcomed the decision after weeks of closure, and "
+            b"the ministry promised more meetings next month.</p></article></body></html>")
+    at = _app("corpus")
+    at.file_uploader(key="corpus_upload").set_value(("talks.html", page, "text/html")).run()
+    at.button(key="read_uploads").click().run()
+    _no_exception(at)
+    table = _table(at, "words")
+    assert len(table) == 1 and "Talks resume" in table["title"].iloc[0]
+    assert not table["outlet"].iloc[0].startswith("framing-upload")
 
 
 def test_corpus_unreadable_file_gives_a_clear_error(tmp_path):
@@ -302,3 +317,13 @@ def test_many_outlets_show_the_biggest_first(tmp_path, encoder):
     shown.set_value(["Outlet B", "Outlet I"]).run()
     _no_exception(at)
     assert _outlet_names(at) == ["Outlet B", "Outlet I"]
+
+
+def test_framing_app_paths_env_opens_that_corpus(tmp_path, monkeypatch):
+    path = tmp_path / "wire.jsonl"
+    path.write_text(json.dumps({"id": "w1", "outlet": "Wire", "date": "2025-01-02", "title": "One story",
+                                "text": "Officials said the border crossing reopened after talks."}), encoding="utf-8")
+    monkeypatch.setenv("FRAMING_APP_PATHS", str(path))  # what `framing app PATH` sets
+    at = _app("corpus")
+    assert any(m.value == "**Open now:** wire.jsonl" for m in at.markdown)
+    assert {m.label: m.value for m in at.metric}["Kept"] == "1"

@@ -53,13 +53,20 @@ def _safe_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _save_uploads(uploads) -> Path:
-    """Write the uploaded bytes to a fresh temporary folder (never unpickled, only read by ingest)."""
+def _save_uploads(uploads) -> list[Path]:
+    """Write the uploaded bytes to a fresh temporary folder (never unpickled, only read by ingest).
+
+    The files, not the folder, are handed to ingest: a folder walk would take the temporary
+    folder's name as the outlet of records that name none.
+    """
     folder = Path(tempfile.mkdtemp(prefix="framing-upload-"))
     used: set[str] = set()
+    paths = []
     for upload in uploads:
-        (folder / _safe_name(upload.name, used)).write_bytes(upload.getvalue())
-    return folder
+        path = folder / _safe_name(upload.name, used)
+        path.write_bytes(upload.getvalue())
+        paths.append(path)
+    return paths
 
 
 def _choose_source() -> None:
@@ -83,9 +90,9 @@ def _choose_source() -> None:
             for problem in problems:
                 st.error(problem)
             if not problems and st.button(f"Read {len(uploads)} uploaded file(s)", type="primary", key="read_uploads"):
-                folder = _save_uploads(uploads)
+                paths = _save_uploads(uploads)
                 label = uploads[0].name if len(uploads) == 1 else f"{len(uploads)} uploaded files"
-                state.set_corpus_source("upload", [str(folder)], label)
+                state.set_corpus_source("upload", [str(p) for p in paths], label)
                 st.rerun()
     with folder_tab:
         typed = st.text_input("Path to a folder or file (folders are read recursively)", key="corpus_path",

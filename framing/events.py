@@ -39,6 +39,7 @@ __all__ = ["EventClusterer", "cluster_events", "extract_actors", "EVENT_COLUMNS"
 EVENT_COLUMNS = ["article_id", "event_id", "event_label", "event_size", "event_outlets", "event_start", "event_end"]
 
 _FAR = 1e3  # distance of pairs that may not join (outside the date window)
+_BRUTE_FORCE_MAX = 20_000  # undated articles: exact blockwise neighbours up to this n, then pynndescent
 
 # Capitalised words (or acronyms), optionally joined by a few lower-case particles.
 _CAP = r"(?:[A-Z][a-z]+(?:[-'’](?![sS]\b)[A-Za-z]+)*|[A-Z]{2,}[a-z]?|[A-Z]\.(?:[A-Z]\.)+)"
@@ -258,7 +259,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         On the neighbour-graph path, a connected component larger than this is split
         at a tighter threshold before its exact clustering (bounds memory).
     n_neighbors : int, default 20
-        Candidate neighbours per article on the neighbour-graph path.
+        Candidate neighbours per article on the neighbour-graph path. An event is found
+        whole when its articles are linked through these neighbour lists; an event with
+        many more than ``n_neighbors`` near-identical articles may come out split.
     random_state : int, default 0
         Seeds the nearest-neighbour index.
 
@@ -507,7 +510,7 @@ def _candidate_pairs(vectors, days, window, k, random_state):
     else:
         queries = np.arange(n)
     if len(queries):
-        if n <= 20_000:
+        if n <= _BRUTE_FORCE_MAX:
             for s in range(0, len(queries), 2048):
                 rows = queries[s:s + 2048]
                 sims = vectors[rows] @ vectors.T

@@ -77,3 +77,10 @@ def test_strongest_span_wins_an_overlap():
     out = highlight_html(text, spans, {"a": "#E69F00", "b": "#56B4E9"})
     pieces = re.findall(r'<mark class="evidence ([^"]+)"[^>]*>([^<]*)</mark>', out)
     assert pieces == [("ev-b ev-a", "one two"), ("ev-a", " "), ("ev-a", "three")]
+
+
+def test_markdown_escape_keeps_names_literal():
+    from framing.app.highlight import md
+
+    assert md("**bold** [link](javascript:x) <b>") == r"\*\*bold\*\* \[link\]\(javascript:x\) \<b\>"
+    assert md("Fox News - Opinion") == "Fox News - Opinion"

@@ -150,3 +150,18 @@ def legend_html(colours: Mapping[str, str], labels: Mapping[str, str] | None = N
             f'border-radius:2px;vertical-align:middle;margin-right:0.3em;"></span>{label}</span>'
         )
     return '<div class="frame-legend">' + "".join(items) + "</div>"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()<>#~$|!{}])")
+
+
+def md(text) -> str:
+    """Backslash-escape Markdown syntax in untrusted text shown through ``st.markdown``/``st.caption``.
+
+    Streamlit never renders raw HTML there (``unsafe_allow_html`` is off), so this is about
+    a file or outlet name such as ``*[x](y)*`` showing as typed rather than as formatting.
+
+    >>> md("a*b_[c](d) $5 <i>")
+    'a\\\\*b\\\\_\\\\[c\\\\]\\\\(d\\\\) \\\\$5 \\\\<i\\\\>'
+    """
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")

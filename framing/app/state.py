@@ -35,6 +35,7 @@ import streamlit as st
 import framing
 from framing.codebook import Codebook, CodebookError, builtin_ids
 from framing.corpus import Corpus
+from framing.app.highlight import md
 from framing.paths import default_db_path, demo_corpus_path
 
 log = logging.getLogger(__name__)
@@ -297,7 +298,7 @@ def corpus_fingerprint() -> str | None:
 # ----------------------------------------------------------------- codebook
 @st.cache_data(show_spinner=False, max_entries=32)
 def _codebook_from_yaml(text: str) -> Codebook:
-    return Codebook.from_yaml(text, source="<app draft>")
+    return Codebook.from_yaml(text, source="(app draft)")
 
 
 @st.cache_data(show_spinner=False)
@@ -406,7 +407,7 @@ def analysis_or_prompt():
     """For pages that need scores: the analysis, or an explanation/button and ``None``."""
     corpus = current_corpus()
     if corpus is None:
-        st.error(f"The corpus could not be read: {corpus_error()}")
+        st.error(f"The corpus could not be read: {md(corpus_error())}")
         if st.button("Choose another corpus", key="goto_corpus_err"):
             goto("corpus")
         return None
@@ -507,13 +508,13 @@ def sidebar() -> None:
         corpus = current_corpus()
         st.markdown("**Corpus**")
         if corpus is None:
-            st.caption(f"{src['label']} — could not be read")
+            st.caption(f"{md(src['label'])} — could not be read")
         else:
             n_outlets = len({a.outlet for a in corpus.articles})
-            st.caption(f"{src['label']}  \n{len(corpus):,} articles · {n_outlets} outlets")
+            st.caption(f"{md(src['label'])}  \n{len(corpus):,} articles · {n_outlets} outlets")
         cb = current_codebook()
         st.markdown("**Codebook**")
-        st.caption(f"{cb.name} (`{cb.id}`){' — edited' if codebook_is_draft() else ''}  \n"
+        st.caption(f"{md(cb.name)} (`{cb.id}`){' — edited' if codebook_is_draft() else ''}  \n"
                    f"{len(cb.frames)} frames · {len(cb.axes)} axes")
         st.markdown("**Scores**")
         st.caption("scored" if is_scored() else "not scored yet")

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from framing.app import state
+from framing.app.highlight import md
 from framing.codebook import Codebook, CodebookError, builtin_ids
 from framing.paths import default_db_path
 
@@ -21,12 +22,12 @@ def _apply(edit, message: str) -> None:
     data = copy.deepcopy(state.current_codebook().to_dict())
     try:
         edit(data)
-        new = Codebook.from_dict(data, source="<app edit>")
+        new = Codebook.from_dict(data, source="(app edit)")
         state.set_codebook(new)
     except CodebookError as exc:
         st.session_state["codebook_error"] = str(exc)
     except ValueError as exc:  # a malformed weight typed into a form
-        st.session_state["codebook_error"] = f"<app edit>: {exc}"
+        st.session_state["codebook_error"] = f"(app edit): {exc}"
     else:
         st.session_state["codebook_message"] = message
         st.session_state.pop("codebook_error", None)
@@ -54,7 +55,7 @@ def _frame_dict(data: dict, frame_id: str) -> dict:
     for f in data["frames"]:
         if f["id"] == frame_id:
             return f
-    raise CodebookError(f"<app edit>: no frame {frame_id!r}")
+    raise CodebookError(f"(app edit): no frame {frame_id!r}")
 
 
 def _choose(cb: Codebook) -> None:
@@ -75,9 +76,9 @@ def _choose(cb: Codebook) -> None:
                                     max_upload_size=2)
         if uploaded is not None:
             if Path(uploaded.name).suffix.lower() not in (".yaml", ".yml"):
-                st.error(f"{uploaded.name}: a codebook is a .yaml or .yml file.")
+                st.error(f"{md(uploaded.name)}: a codebook is a .yaml or .yml file.")
             elif uploaded.size > MAX_YAML_BYTES:
-                st.error(f"{uploaded.name}: {uploaded.size / 1048576:.1f} MB is too big for a codebook (2 MB at most).")
+                st.error(f"{md(uploaded.name)}: {uploaded.size / 1048576:.1f} MB is too big for a codebook (2 MB at most).")
             elif st.button(f"Use {uploaded.name}", key="use_codebook_upload"):
                 try:
                     text = uploaded.getvalue().decode("utf-8")
@@ -92,7 +93,7 @@ def _choose(cb: Codebook) -> None:
 
 
 def _view(cb: Codebook) -> None:
-    st.subheader(f"{cb.name}")
+    st.subheader(md(cb.name))
     st.caption(f"id `{cb.id}` · version {cb.version} · sha256 `{cb.sha256[:12]}`"
                + (" · **edited in this session**" if state.codebook_is_draft() else ""))
     if cb.description:
@@ -133,7 +134,7 @@ def _edit(cb: Codebook) -> None:
 
             def add_prototypes(d):
                 if not new:
-                    raise CodebookError("<app edit>: type at least one prototype sentence")
+                    raise CodebookError("(app edit): type at least one prototype sentence")
                 _frame_dict(d, frame)["prototypes"].extend(new)
             _apply(add_prototypes, f"Added {len(new)} prototype(s) to {frame}.")
             st.rerun()
@@ -145,11 +146,11 @@ def _edit(cb: Codebook) -> None:
             def add_terms(d):
                 terms = parse_terms(text)
                 if not terms:
-                    raise CodebookError("<app edit>: type at least one term")
+                    raise CodebookError("(app edit): type at least one term")
                 lexicon = _frame_dict(d, frame).setdefault("lexicon", {})
                 for term, weight in terms.items():
                     if term.lower() in lexicon:
-                        raise CodebookError(f"<app edit>: frame {frame!r}.lexicon.{term}: duplicate term")
+                        raise CodebookError(f"(app edit): frame {frame!r}.lexicon.{term}: duplicate term")
                     lexicon[term] = weight
             _apply(add_terms, f"Added terms to {frame}.")
             st.rerun()
@@ -180,7 +181,7 @@ def _edit(cb: Codebook) -> None:
         text = st.text_area("The whole codebook as YAML", value=cb.to_yaml(), height=400, key="yaml_text")
         if st.form_submit_button("Apply YAML"):
             try:
-                state.set_codebook(Codebook.from_yaml(text, source="<app YAML>"))
+                state.set_codebook(Codebook.from_yaml(text, source="(app YAML)"))
             except CodebookError as exc:
                 st.session_state["codebook_error"] = str(exc)
             else:

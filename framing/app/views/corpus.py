@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from framing.app import state
+from framing.app.highlight import md
 
 #: File types the ingest reads (see framing.ingest); anything else is refused with a message.
 ALLOWED_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson", ".json",
@@ -100,7 +101,7 @@ def _choose_source() -> None:
         if st.button("Read this path", key="read_path", disabled=not typed.strip()):
             path = Path(typed.strip()).expanduser()
             if not path.exists():
-                st.error(f"{path}: no such file or folder.")
+                st.error(f"{md(path)}: no such file or folder.")
             else:
                 state.set_corpus_source("paths", [str(path.resolve())], path.name or str(path))
                 st.rerun()
@@ -147,7 +148,7 @@ def _articles(corpus) -> None:
     frame = _article_table(state.corpus_fingerprint() or "", corpus)
     counts = frame.groupby("outlet").size().sort_values(ascending=False)
     st.caption(f"{len(corpus):,} articles from {len(counts)} outlets: "
-               + ", ".join(f"{o} ({n})" for o, n in counts.head(12).items())
+               + ", ".join(f"{md(o)} ({n})" for o, n in counts.head(12).items())
                + (" …" if len(counts) > 12 else ""))
     shown = frame if len(frame) <= PREVIEW_ROWS else frame.head(PREVIEW_ROWS)
     st.dataframe(shown, hide_index=True, key="articles_table",
@@ -159,12 +160,12 @@ def _articles(corpus) -> None:
 def render() -> None:
     st.title("Corpus")
     src = state.corpus_source()
-    st.markdown(f"**Open now:** {src['label']}")
+    st.markdown(f"**Open now:** {md(src['label'])}")
     _choose_source()
     st.divider()
     corpus = state.current_corpus()
     if corpus is None:
-        st.error(f"Could not read {src['label']}: {state.corpus_error()}")
+        st.error(f"Could not read {md(src['label'])}: {md(state.corpus_error())}")
         return
     _report(corpus)
     _articles(corpus)

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from framing.app import charts, state
-from framing.app.highlight import Span, colour_map, highlight_html, legend_html
+from framing.app.highlight import Span, colour_map, highlight_html, legend_html, md
 
 PAGE_SIZE = 20
 MAX_COLUMNS = 4
@@ -131,7 +131,7 @@ def _show_event(analysis, event_id) -> None:
     info = state.event_list(analysis)
     info = info[info["event_id"] == event_id]
     label = str(info["event_label"].iloc[0]) if len(info) and "event_label" in info else ""
-    st.markdown(f"### {_esc(label) or 'Event'}", unsafe_allow_html=True)
+    st.markdown(f"### {md(label) if label.strip() else 'Event'}")
     _side_by_side(analysis, rows)
 
 

@@ -88,10 +88,10 @@ def _embed_corpus(texts: list[str], encoder, cache, batch_size: int, progress) -
     order = sorted(range(len(unique)), key=lambda i: len(unique[i]))
     by_length = embed_sentences([unique[i] for i in order], encoder, cache, batch_size=batch_size,
                                 progress=progress)
-    vectors = np.empty_like(by_length)
-    vectors[np.asarray(order)] = by_length
-    row = {t: i for i, t in enumerate(unique)}
-    return vectors[np.fromiter((row[t] for t in texts), dtype=np.int64, count=len(texts))]
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[np.asarray(order)] = np.arange(len(order))          # unique text i sits at row rank[i]
+    row = {t: rank[i] for i, t in enumerate(unique)}
+    return by_length[np.fromiter((row[t] for t in texts), dtype=np.int64, count=len(texts))]
 
 
 def analyse(corpus, codebook: str | Path | Codebook = "south-asia-security", *, encoder=None, store=None,
@@ -152,6 +152,7 @@ def analyse(corpus, codebook: str | Path | Codebook = "south-asia-security", *, 
         report("calibrate", 0, 1)
         cb_vectors = encode_codebook(codebook, encoder, cache, generic_background=settings.generic_background,
                                      batch_size=settings.embed_batch_size)
+        cache.clear()  # everything needed is in `vectors` / `cb_vectors` now; free the per-call copies
         rows = sentences["article_row"].to_numpy()
         X = EmbeddedSentences(vectors, rows, corpus.ids)
         if calibration is None:
@@ -170,7 +171,7 @@ def analyse(corpus, codebook: str | Path | Codebook = "south-asia-security", *, 
             batch_sentences = sentences.iloc[s0:s1].reset_index(drop=True)
             batch_sentences["article_row"] = batch_sentences["article_row"] - i
             Xb = EmbeddedSentences(vectors[s0:s1], rows[s0:s1] - i, corpus.ids[i:j])
-            parts.append(score_batch(articles[i:j], codebook, settings, calibration, encoder, cache,
+            parts.append(score_batch(articles[i:j], codebook, settings, calibration, encoder, None,
                                      sentences=batch_sentences, X=Xb, vectors=cb_vectors))
             report("score", j, n)
         doc_vectors = document_vectors(vectors, rows, n) if len(vectors) else np.zeros(

@@ -74,6 +74,10 @@ class MemoryCache:
                 found.update(fetched)
         return found
 
+    def clear(self) -> None:
+        """Forget the in-memory vectors (the store, if any, keeps its own)."""
+        self._vectors.clear()
+
     def put_embeddings(self, model_id: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
         for h, v in zip(hashes, vectors):
             self._vectors[(model_id, h)] = np.asarray(v, dtype=np.float32)

@@ -18,7 +18,7 @@ Methods:
 (d) fewshot    framing.validate.FewShotClassifier (1 epoch contrastive fine-tuning of MiniLM,
                then the same head).
 Micro/macro-F1 on pooled out-of-fold predictions with 95% bootstrap intervals (1,000 resamples).
-Sentence embeddings are cached in bench/_out/embeddings.duckdb (re-runs are cheap).
+Sentence embeddings are cached in bench/_out/validation_embeddings.duckdb (re-runs are cheap).
 """
 
 from __future__ import annotations
@@ -87,6 +87,26 @@ def load_sets():
     }
 
 
+class MemoEncoder:
+    """The encoder behind an in-process memo over the DuckDB cache (folds re-use vectors for free)."""
+
+    def __init__(self, encoder, store):
+        self.encoder, self.store = encoder, store
+        self.model_id = encoder.model_id
+        self.dim = getattr(encoder, "dim", None)
+        self.memo: dict[str, np.ndarray] = {}
+
+    def encode(self, sentences, show_progress=False):
+        from framing.embedding import embed_sentences
+
+        missing = list(dict.fromkeys(t for t in sentences if t not in self.memo))
+        if missing:
+            self.memo.update(zip(missing, embed_sentences(missing, self.encoder, self.store)))
+        if not sentences:
+            return np.zeros((0, self.dim or 0), dtype=np.float32)
+        return np.vstack([self.memo[t] for t in sentences])
+
+
 class PlainBaseline:
     """OvR logistic regression on the mean sentence embedding (sklearn defaults)."""
 
@@ -99,7 +119,7 @@ class PlainBaseline:
 
         docs = F.split_documents(X)
         sents, index = F.flatten(docs)
-        return F.pool(embed_sentences(sents, self.encoder, self.store), index, len(docs), "mean")
+        return F.pool(embed_sentences(sents, self.encoder), index, len(docs), "mean")
 
     def fit(self, X, y):
         from sklearn.linear_model import LogisticRegression
@@ -141,7 +161,7 @@ def zero_shot(data, encoder, store, n_boot):
     pv = embed_sentences([p for _, p in protos], encoder, store)
     docs = F.split_documents(data["X"])
     sents, index = F.flatten(docs)
-    sv = embed_sentences(sents, encoder, store)
+    sv = embed_sentences(sents, encoder)
     sims = F.prototype_similarity(sv, index, len(docs), pv, np.array([j for j, _ in protos]), len(frames), top_k=3)
     score = sims[:, len(frames):]  # top-3 mean
     targets = sorted(set(mapping[f.id] for f in frames))
@@ -181,8 +201,8 @@ def main(argv=None):
 
     sets = load_sets()
     OUT.mkdir(parents=True, exist_ok=True)
-    store = Store(OUT / "embeddings.duckdb")
-    encoder = get_encoder()
+    store = Store(OUT / "validation_embeddings.duckdb")
+    encoder = MemoEncoder(get_encoder(), store)
     results = json.loads(args.json.read_text()) if args.json.exists() else {}
     for name in args.sets.split(","):
         data = sets[name]
@@ -196,10 +216,10 @@ def main(argv=None):
                     make = lambda: PlainBaseline(encoder, store, multi)  # noqa: E731
                 elif method == "supervised":
                     make = lambda: FrameClassifier(encoder=encoder, codebook=data["codebook"],  # noqa: E731
-                                                   multi_label=multi, store=store, random_state=0)
+                                                   multi_label=multi, random_state=0)
                 elif method == "supervised-emb":
                     make = lambda: FrameClassifier(encoder=encoder, codebook=None, tfidf=False,  # noqa: E731
-                                                   multi_label=multi, store=store, random_state=0)
+                                                   multi_label=multi, random_state=0)
                 elif method == "fewshot":
                     make = lambda: FewShotClassifier(codebook=data["codebook"], multi_label=multi,  # noqa: E731
                                                      store=store, random_state=0)

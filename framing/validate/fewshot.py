@@ -140,7 +140,7 @@ def fine_tune(texts, label_sets, *, base_model=None, n_pairs: int | None = None,
     base_model : str or Path, optional
         Local sentence-transformers directory (default: the bundled all-MiniLM-L6-v2).
     n_pairs : int, optional
-        Pairs per epoch (default ``min(3000, 4 * n_units)``).
+        Pairs per epoch (default ``min(2000, 2 * n_units)``: one epoch stays CPU-feasible).
     epochs : int, default 1
     batch_size : int, default 16
     learning_rate : float, default 2e-5
@@ -174,7 +174,8 @@ def fine_tune(texts, label_sets, *, base_model=None, n_pairs: int | None = None,
     model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
     model.max_seq_length = max_seq_length
     loss_fn = CosineSimilarityLoss(model)
-    n_pairs = n_pairs or min(3000, 4 * len(docs))
+    prepare = getattr(model, "preprocess", None) or model.tokenize  # `tokenize` is deprecated in ST >= 6
+    n_pairs = n_pairs or min(2000, 2 * len(docs))
 
     def piece(i):
         d = docs[i]
@@ -199,8 +200,8 @@ def fine_tune(texts, label_sets, *, base_model=None, n_pairs: int | None = None,
             if step >= total_steps:
                 break
             batch = pairs[b:b + batch_size]
-            fa = model.tokenize([piece(i) for i, _, _ in batch])
-            fb = model.tokenize([piece(j) for _, j, _ in batch])
+            fa = prepare([piece(i) for i, _, _ in batch])
+            fb = prepare([piece(j) for _, j, _ in batch])
             target = torch.tensor([t for _, _, t in batch], dtype=torch.float32)
             loss = loss_fn([fa, fb], target)
             loss.backward()

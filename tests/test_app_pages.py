@@ -327,3 +327,31 @@ def test_framing_app_paths_env_opens_that_corpus(tmp_path, monkeypatch):
     at = _app("corpus")
     assert any(m.value == "**Open now:** wire.jsonl" for m in at.markdown)
     assert {m.label: m.value for m in at.metric}["Kept"] == "1"
+
+
+def test_big_corpus_is_scored_in_the_background(tmp_path, monkeypatch, encoder):
+    from framing.app import state
+
+    monkeypatch.setattr(state, "AUTO_SCORE_LIMIT", 1)  # pretend two articles are a big corpus
+    rows = [{"id": f"b{i}", "outlet": f"Paper {i}", "date": "2025-02-0%d" % (i + 1), "title": f"Dam report {i}",
+             "text": text} for i, text in enumerate([
+                 "Engineers warned that the dam could fail. The government blamed foreign saboteurs.",
+                 "Villagers downstream were evacuated overnight. Aid groups asked for tents and water."])]
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    at = _app(corpus_source={"kind": "paths", "paths": [str(path)], "label": "big.jsonl"})
+    assert any("not scored yet" in i.value for i in at.info)
+    at.button(key="score_now").click().run()
+    _no_exception(at)
+    import time
+
+    deadline = time.monotonic() + 240
+    while not _outlet_names(at):
+        assert time.monotonic() < deadline, "background scoring did not finish"
+        if at.get("progress"):
+            assert "Scoring 2 articles" in at.get("progress")[0].proto.text
+        time.sleep(1)
+        at.run()
+        _no_exception(at)
+    assert not at.error
+    assert len(_outlet_names(at)) >= 1

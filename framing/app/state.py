@@ -45,7 +45,6 @@ SOURCE_KEY = "corpus_source"
 CODEBOOK_ID_KEY = "codebook_id"
 CODEBOOK_DRAFT_KEY = "codebook_draft"
 ENCODER_KEY = "encoder_name"
-SCORE_REQUESTED_KEY = "score_requested"
 GOTO_KEY = "_goto_page"
 
 DEFAULT_CODEBOOK = "south-asia-security"
@@ -88,7 +87,7 @@ def set_corpus_source(kind: str, paths: list[str], label: str) -> None:
     if kind not in ("demo", "paths", "upload"):
         raise ValueError(f"corpus source kind must be demo, paths or upload, got {kind!r}")
     st.session_state[SOURCE_KEY] = {"kind": kind, "paths": [str(p) for p in paths], "label": label}
-    for key in ("event_id", "event_page", "event_search", SCORE_REQUESTED_KEY):
+    for key in ("event_id", "event_page", "event_search"):
         st.session_state.pop(key, None)
 
 
@@ -209,6 +208,12 @@ class _Results:
     def __contains__(self, key) -> bool:
         with self._lock:
             return key in self._items
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.max_entries:
+                self._items.pop(next(iter(self._items)))
 
     def get_or_compute(self, key, compute: Callable[[], Any]):
         found = self.get(key)
@@ -367,13 +372,90 @@ def _analyse(corpus: Corpus, codebook: Codebook, encoder: str):
         bar.empty()
 
 
+class _Job:
+    """Scoring of a big corpus in a background thread, so the user can keep browsing.
+
+    The thread makes no Streamlit calls: it records progress here, and the page polls it.
+    """
+
+    def __init__(self, n_articles: int):
+        self.n_articles = n_articles
+        self.stage, self.done, self.total = "starting", 0, 0
+        self.started = self.stage_started = time.monotonic()
+        self.error: str = ""
+        self.finished = False
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.stage, self.stage_started = stage, time.monotonic()
+        self.done, self.total = int(done or 0), int(total or 0)
+
+    def text(self) -> str:
+        frac = self.done / self.total if self.total else 0.0
+        text = f"{str(self.stage).replace('_', ' ').capitalize()}: {self.done:,} / {self.total:,}"
+        elapsed = time.monotonic() - self.stage_started
+        if 0 < frac < 1 and elapsed > 3:
+            text += f" — about {elapsed * (1 - frac) / frac / 60:.1f} min left"
+        return f"Scoring {self.n_articles:,} articles · {text} · {(time.monotonic() - self.started) / 60:.1f} min so far"
+
+
+@st.cache_resource(show_spinner=False)
+def _jobs() -> dict:
+    return {}
+
+
+def start_scoring() -> None:
+    """Score the current corpus in a background thread (no-op if it is scored or running)."""
+    key = analysis_key()
+    corpus = current_corpus()
+    if key is None or corpus is None or key in _analyses():
+        return
+    jobs, results = _jobs(), _analyses()
+    job = jobs.get(key)
+    if job is not None and not job.finished:
+        return
+    codebook, store, lock = current_codebook(), current_store(), _work_lock()
+    encoder = _encoder(key[2])  # loaded here (with a spinner), not in the thread
+    job = jobs[key] = _Job(len(corpus))
+
+    def run() -> None:
+        try:
+            with lock:
+                result = framing.analyse(corpus, codebook, encoder=encoder, store=store, progress=job.update)
+                job.update("grouping into events", 0, 1)
+                result.scores  # clusters events once, in the background
+            results.put(key, result)
+        except Exception as exc:  # shown on the page; the thread must not die silently
+            log.exception("background scoring failed")
+            job.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            job.finished = True
+
+    threading.Thread(target=run, name="framing-scoring", daemon=True).start()
+
+
+def scoring_job():
+    """The background scoring job of the current inputs, if one was started."""
+    key = analysis_key()
+    return None if key is None else _jobs().get(key)
+
+
+@st.fragment(run_every=2)
+def _job_progress() -> None:
+    job = scoring_job()
+    if job is None:
+        return
+    if job.finished:
+        st.rerun(scope="app")
+    frac = job.done / job.total if job.total else 0.0
+    st.progress(min(max(frac, 0.0), 1.0), text=job.text())
+    st.caption("Scoring runs in the background: you can open other pages meanwhile. Embedded sentences "
+               "are stored as they are done, so an interrupted run resumes where it stopped.")
+
+
 def is_scored() -> bool:
     key = analysis_key()
     return key is not None and key in _analyses()
-
-
-def request_scoring() -> None:
-    st.session_state[SCORE_REQUESTED_KEY] = analysis_key()
 
 
 def current_analysis(start: bool | None = None):
@@ -382,9 +464,9 @@ def current_analysis(start: bool | None = None):
     Parameters
     ----------
     start : bool, optional
-        Run the analysis if it is not cached yet. Default: yes for corpora of up to
-        ``AUTO_SCORE_LIMIT`` articles or when the user asked for scoring; otherwise
-        ``None`` is returned and the page offers a button.
+        Run the analysis (here, with a progress bar) if it is not cached yet. Default:
+        yes for corpora of up to ``AUTO_SCORE_LIMIT`` articles; bigger ones return
+        ``None`` until :func:`start_scoring` has finished in the background.
 
     Returns
     -------
@@ -395,8 +477,7 @@ def current_analysis(start: bool | None = None):
     if corpus is None or key is None or len(corpus) == 0:
         return None
     if start is None:
-        start = (key in _analyses() or len(corpus) <= AUTO_SCORE_LIMIT
-                 or st.session_state.get(SCORE_REQUESTED_KEY) == key)
+        start = key in _analyses() or len(corpus) <= AUTO_SCORE_LIMIT
     if not start:
         return None
     codebook = current_codebook()
@@ -417,16 +498,23 @@ def analysis_or_prompt():
             goto("corpus")
         return None
     analysis = current_analysis()
-    if analysis is None:
-        st.info(
-            f"The corpus has {len(corpus):,} articles and is not scored yet with codebook "
-            f"`{current_codebook().id}`. Scoring embeds every sentence once (cached in the store "
-            f"`{store_path()}`), which takes a few minutes per thousand articles on a CPU."
-        )
-        if st.button(f"Score {len(corpus):,} articles", type="primary", key="score_now"):
-            request_scoring()
-            st.rerun()
-    return analysis
+    if analysis is not None:
+        return analysis
+    job = scoring_job()
+    if job is not None and not job.finished:
+        _job_progress()
+        return None
+    if job is not None and job.error:
+        st.error(f"Scoring failed: {md(job.error)}")
+    st.info(
+        f"The corpus has {len(corpus):,} articles and is not scored yet with codebook "
+        f"`{current_codebook().id}`. Scoring embeds every sentence once (cached in the store "
+        f"`{md(store_path())}`), which takes a few minutes per thousand articles on a CPU."
+    )
+    if st.button(f"Score {len(corpus):,} articles", type="primary", key="score_now"):
+        start_scoring()
+        st.rerun()
+    return None
 
 
 # ----------------------------------------------------------------- derived tables

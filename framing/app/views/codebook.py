@@ -222,12 +222,17 @@ def _rescore(cb: Codebook) -> None:
     if corpus is None or len(corpus) == 0:
         st.info("Open a corpus on the Corpus page to score it with this codebook.")
         return
-    scored = state.is_scored()
-    if not scored:
+    if not state.is_scored():
+        job = state.scoring_job()
+        if job is not None and not job.finished:
+            st.caption(job.text())
+            return
         st.caption(f"{len(corpus):,} articles are not scored with this version of the codebook yet.")
         if not st.button("Re-score now", type="primary", key="rescore"):
             return
-        state.request_scoring()
+        if len(corpus) > state.AUTO_SCORE_LIMIT:  # big: in the background, progress on the Events page
+            state.start_scoring()
+            st.rerun()
     analysis = state.current_analysis(start=True)
     frame_cols = [f"frame:{fid}" for fid in cb.frame_ids if f"frame:{fid}" in analysis.scores.columns]
     summary = analysis.scores.groupby("outlet")[frame_cols].mean().round(3)

@@ -263,18 +263,13 @@ class Analysis:
     def scores(self) -> pd.DataFrame:
         """One row per article: frame scores in [0, 1], axis positions in [-1, 1], relevance, off_topic.
 
-        ``event_id`` is filled from :attr:`events` (left empty when the events module
-        is not available).
+        ``event_id`` and ``event_label`` come from :attr:`events`.
         """
         if self._with_events is None:
             scores = self._scores.copy()
-            try:
-                events = self.events
-            except ImportError as exc:  # events module not installed in this build
-                log.warning("events unavailable (%s); event_id left empty", exc)
-            else:
-                scores["event_id"] = events.set_index("article_id")["event_id"].reindex(
-                    scores["article_id"]).to_numpy()
+            events = self.events.set_index("article_id").reindex(scores["article_id"])
+            scores["event_id"] = events["event_id"].to_numpy()
+            scores.insert(scores.columns.get_loc("event_id") + 1, "event_label", events["event_label"].to_numpy())
             self._with_events = scores
         return self._with_events
 
@@ -299,7 +294,9 @@ class Analysis:
         from framing.compare import compare
 
         texts = {a.article_id: a.text for a in self.corpus}
-        return compare(self.scores, by=by, texts=texts, **kw)
+        comparison = compare(self.scores, by=by, texts=texts, **kw)
+        comparison.provenance = self.manifest()
+        return comparison
 
     def export(self, path: str | Path, format: str | None = None, *, long: bool = False) -> list[Path]:
         """Write the scores, evidence and events tables (+ ``manifest.json``).
@@ -308,29 +305,17 @@ class Analysis:
         """
         from framing.export import export_tables
 
-        tables = {"scores": self.scores, "evidence": self.evidence}
-        try:
-            tables["events"] = self.events
-        except ImportError as exc:
-            log.warning("events unavailable (%s); not exported", exc)
+        tables = {"scores": self.scores, "evidence": self.evidence, "events": self.events}
         if long:
             tables["components"] = self.components
         return export_tables(tables, path, format=format, manifest=self.manifest())
 
     def manifest(self) -> dict:
         """Provenance of these numbers: versions, encoder, codebook hash, settings, inputs."""
-        try:
-            from framing import __version__
-        except ImportError:  # a stale editable install can expose framing as a namespace package
-            from importlib.metadata import version
+        from framing import __version__
+        from framing.export import file_manifest
 
-            __version__ = version("framing")
-        try:
-            from framing.export import file_manifest
-
-            inputs = file_manifest([p for p in self.inputs if Path(p).exists()])
-        except ImportError:
-            inputs = [{"path": p} for p in self.inputs]
+        inputs = file_manifest([p for p in self.inputs if Path(p).exists()])
         return {
             "framing_version": __version__,
             "encoder": self.encoder_id,

@@ -76,11 +76,14 @@ class Comparison:
         ``"outlet"`` or ``"event"``.
     params : dict
         The parameters that made the tables (for the manifest).
+    provenance : dict
+        Where the scores came from (``Analysis.manifest()``), written into every export's manifest.
     """
 
     tables: dict[str, pd.DataFrame]
     by: str
     params: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -106,6 +109,7 @@ class Comparison:
         from framing.export import export_tables
 
         record = {"comparison": {"by": self.by, **self.params}}
+        record.update(self.provenance)
         record.update(manifest or {})
         return export_tables(self.tables, path, format=format, manifest=record)
 

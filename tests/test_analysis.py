@@ -56,8 +56,10 @@ def test_analysis_tables_follow_the_contract(corpus, codebook, hashing_encoder):
     assert isinstance(result, Analysis) and result.encoder_id == hashing_encoder.model_id
     s = result.scores
     assert s["article_id"].tolist() == corpus.ids
-    assert s.columns[:6].tolist() == ["article_id", "outlet", "published", "title", "event_id", "relevance"]
+    assert s.columns[:7].tolist() == ["article_id", "outlet", "published", "title", "event_id", "event_label",
+                                      "relevance"]
     assert s["event_id"].notna().all()                          # filled from framing.events
+    assert s["event_label"].str.len().gt(0).all()
     assert s.filter(like="frame:").stack().between(0, 1).all()
     assert s["axis:siege_vs_proxy"].between(-1, 1).all()
     assert s["off_topic"].dtype == bool

@@ -120,14 +120,24 @@ def main() -> None:
 
             t = time.perf_counter()
             button.click()
-            last, shot = "", False
+            last, shot, browsed = "", False, False
             while not page.locator(".outlet-name").first.is_visible():
+                if not browsed and time.perf_counter() - t > 20:
+                    # scoring runs in the background: other pages must open meanwhile
+                    browsed = True
+                    figures["corpus_during_scoring_s"] = round(
+                        _timed_nav(page, "Corpus", "[data-testid='stMetric']"), 2)
+                    figures["events_during_scoring_s"] = round(
+                        _timed_nav(page, "Events", "[data-testid='stProgress']"), 2)
+                    print(f"  while scoring: Corpus page in {figures['corpus_during_scoring_s']} s, back to "
+                          f"Events (progress bar) in {figures['events_during_scoring_s']} s", flush=True)
                 bar = page.get_by_test_id("stProgress")
                 if bar.count():
                     text = bar.first.inner_text().strip()
-                    if text and text != last:
+                    step = text.split(" · ")[1] if text.count(" · ") >= 2 else text  # not the clock
+                    if text and step != last:
                         print(f"  {time.perf_counter() - t:7.1f} s  {text}", flush=True)
-                        last = text
+                        last = step
                     if args.shots and not shot and "Embed" in text:
                         page.screenshot(path=str(args.shots / f"scoring-progress-{args.encoder}.png"))
                         shot = True

@@ -605,7 +605,9 @@ def sidebar() -> None:
         st.caption(f"{md(cb.name)} (`{cb.id}`){' — edited' if codebook_is_draft() else ''}  \n"
                    f"{len(cb.frames)} frames · {len(cb.axes)} axes")
         st.markdown("**Scores**")
-        st.caption("scored" if is_scored() else "not scored yet")
+        job = scoring_job()
+        running = job is not None and not job.finished
+        st.caption("scored" if is_scored() else "scoring in the background…" if running else "not scored yet")
         current = encoder_name()
         options = list(ENCODERS) + ([current] if current not in ENCODERS else [])
         if ENCODER_KEY not in st.session_state:

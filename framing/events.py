@@ -62,15 +62,28 @@ def _stop_words() -> frozenset[str]:
     return frozenset(ENGLISH_STOP_WORDS)
 
 
-def _compile_gazetteer(codebook) -> list[tuple[re.Pattern, str]]:
-    entities = getattr(codebook, "entities", None) or []
-    out = []
-    for entity in entities:
+def _compile_gazetteer(codebook) -> list[tuple[re.Pattern, dict[str, str]]]:
+    """One alternation per case mode (short acronyms exact, other names case-insensitive).
+
+    Returns ``[(pattern, surface -> canonical name)]``; surfaces of the insensitive pattern
+    are keyed lower-case. Longest surfaces come first so "Inter-Services Intelligence"
+    wins over "Intelligence". Two regex scans per article instead of one per alias.
+    """
+    exact: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    for entity in getattr(codebook, "entities", None) or []:
         for surface in [entity.name, *entity.aliases]:
-            if surface:
-                # Case-sensitive for short acronyms (US, ISI), insensitive otherwise.
-                flags = 0 if (surface.isupper() and len(surface) <= 4) else re.IGNORECASE
-                out.append((re.compile(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", flags), entity.name))
+            if not surface:
+                continue
+            if surface.isupper() and len(surface) <= 4:
+                exact.setdefault(surface, entity.name)
+            else:
+                folded.setdefault(surface.lower(), entity.name)
+    out = []
+    for table, flags in ((exact, 0), (folded, re.IGNORECASE)):
+        if table:
+            alternation = "|".join(re.escape(x) for x in sorted(table, key=len, reverse=True))
+            out.append((re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", flags), table))
     return out
 
 
@@ -87,7 +100,7 @@ def extract_actors(text: str, title: str = "", *, gazetteer=None, max_actors: in
     Parameters
     ----------
     text, title : str
-    gazetteer : list of (compiled pattern, canonical name), or a Codebook, optional
+    gazetteer : output of ``_compile_gazetteer``, or a Codebook, optional
         A codebook's ``entities`` (names and aliases) map onto their canonical name.
     max_actors : int, default 15
         Keep the most mentioned ones.
@@ -107,14 +120,19 @@ def extract_actors(text: str, title: str = "", *, gazetteer=None, max_actors: in
     stop = _stop_words()
     counts: Counter = Counter()
     pinned: set[str] = set()
-    for pattern, canonical in gazetteer or []:
-        hits = len(pattern.findall(title or "")) + len(pattern.findall(text))
-        if hits:
-            counts[canonical] += hits
+    for pattern, table in gazetteer or []:
+        folded = bool(pattern.flags & re.IGNORECASE)
+
+        def _count(match: re.Match) -> str:
+            surface = match.group(0)
+            canonical = table[surface.lower() if folded else surface]
+            counts[canonical] += 1
             pinned.add(canonical)
-            # blank the matches so the capitalised-name pass does not count them again
-            text = pattern.sub(lambda m: " " * len(m.group(0)), text)
-            title = pattern.sub(lambda m: " " * len(m.group(0)), title or "")
+            # blank the match so the capitalised-name pass does not count it again
+            return " " * len(surface)
+
+        title = pattern.sub(_count, title or "")
+        text = pattern.sub(_count, text)
     lower_words = set(re.findall(r"\b[a-z][a-z\-]+\b", text))
     title_words = re.findall(r"[A-Za-z][\w'’\-]*", title or "")
     long_words = [w for w in title_words if len(w) >= 4]

@@ -86,13 +86,22 @@ def test_local_engine_matches_analyse(seed_corpus, hashing_encoder):
     result = run_local(seed_corpus, encoder=hashing_encoder, partition_size=2)
     try:
         assert result.scores["article_id"].tolist() == seed_corpus.ids
-        assert_same_rows(result.scores.drop(columns="event_id"), reference._scores.drop(columns="event_id"))
+        assert_same_rows(result.scores.drop(columns=["event_id", "event_label"]),
+                         reference._scores.drop(columns=["event_id", "event_label"], errors="ignore"))
         assert_same_rows(result.evidence, reference.evidence)
         assert_same_rows(result.components, reference.components)
         np.testing.assert_allclose(result.doc_vectors, reference.doc_vectors, atol=TOL)
         assert result.n_sentences == len(reference.sentences)
         assert result.manifest()["encoder_id"] == hashing_encoder.model_id
         assert result.calibration.to_dict() == reference.calibration.to_dict()
+        # a calibration fitted beforehand skips pass 1 and gives the same rows
+        again = run_local(seed_corpus, encoder=hashing_encoder, calibration=reference.calibration)
+        assert_same_result(again, result)
+        again.cleanup()
+        # events fill event_id / event_label like Analysis.scores
+        result.cluster_events()
+        assert list(result.scores.columns) == list(reference.scores.columns)
+        assert result.scores["event_id"].tolist() == reference.scores["event_id"].tolist()
     finally:
         result.cleanup()
 
@@ -114,7 +123,8 @@ def test_streaming_corpus_calibration_equals_one_pass(seed_corpus, hashing_encod
     reference = analyse(seed_corpus, encoder=hashing_encoder, settings=settings)
     result = run_local(seed_corpus, encoder=hashing_encoder, settings=settings, partition_size=2)
     try:
-        assert_same_rows(result.scores.drop(columns="event_id"), reference._scores.drop(columns="event_id"))
+        assert_same_rows(result.scores.drop(columns=["event_id", "event_label"]),
+                         reference._scores.drop(columns=["event_id", "event_label"], errors="ignore"))
         assert_same_rows(result.evidence, reference.evidence)
     finally:
         result.cleanup()

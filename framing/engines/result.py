@@ -70,12 +70,21 @@ class EngineResult:
 
     @property
     def scores(self) -> pd.DataFrame:
-        """One row per article in input order (columns of ``Analysis.scores``); ``event_id``
-        filled when events were computed."""
+        """One row per article in input order (the columns of ``Analysis.scores``);
+        ``event_id`` and ``event_label`` filled when events were computed
+        (:meth:`cluster_events`), else empty."""
         scores = self._read("scores")
         if "events" in self.paths:
-            events = pd.read_parquet(self.paths["events"], columns=["article_id", "event_id"])
-            scores["event_id"] = events.set_index("article_id")["event_id"].reindex(scores["article_id"]).to_numpy()
+            events = pd.read_parquet(self.paths["events"], columns=["article_id", "event_id", "event_label"])
+            events = events.set_index("article_id").reindex(scores["article_id"])
+            event_id, event_label = events["event_id"].to_numpy(), events["event_label"].to_numpy()
+        else:
+            event_id = event_label = pd.Series([None] * len(scores), dtype=object).to_numpy()
+        scores["event_id"] = event_id
+        if "event_label" in scores.columns:
+            scores["event_label"] = event_label
+        else:
+            scores.insert(scores.columns.get_loc("event_id") + 1, "event_label", event_label)
         return scores
 
     @property

@@ -216,7 +216,7 @@ def corpus_calibration(stats: Sequence, codebook, settings, encoder, cache=None)
 
 # ---------------------------------------------------------------------- driver
 def _run(source, codebook, settings, encoder, executor, *, partition_size, out_dir, events, progress,
-         cache=None) -> EngineResult:
+         cache=None, calibration=None) -> EngineResult:
     from framing.codebook import Codebook
     from framing.scoring import ScoringSettings, fit_calibration
 
@@ -238,7 +238,10 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
     # pass 1: calibration
     t = time.perf_counter()
     spilled = False
-    if settings.calibration == "corpus" or settings.axis_baseline == "corpus":
+    if calibration is not None:
+        calibration.check(codebook, local_encoder.model_id, settings)
+        report("calibrate", 1, 1)
+    elif settings.calibration == "corpus" or settings.axis_baseline == "corpus":
         stats = []
         tasks = ((i, arts, codebook, settings, spec) for i, arts in enumerate(src))
         for st in executor.map(calibration_stats, tasks):
@@ -296,7 +299,7 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
 
 def run_local(source, codebook="south-asia-security", settings=None, encoder=None, *, store=None,
               partition_size: int = DEFAULT_PARTITION_SIZE, out_dir=None, events: bool = False,
-              progress: Progress | None = None) -> EngineResult:
+              calibration=None, progress: Progress | None = None) -> EngineResult:
     """Score a corpus partition by partition in this process, writing Parquet as it goes.
 
     Parameters
@@ -316,6 +319,9 @@ def run_local(source, codebook="south-asia-security", settings=None, encoder=Non
         Where the tables go (default: a new temporary folder; ``EngineResult.cleanup``).
     events : bool, default False
         Also cluster events (:meth:`EngineResult.cluster_events`).
+    calibration : Calibration, optional
+        A calibration fitted beforehand (e.g. on a reference corpus, as in
+        ``framing.analyse(calibration=...)``); skips pass 1.
     progress : callable(stage, done, total), optional
         Stages ``"calibrate"``, ``"score"``, ``"events"``.
 
@@ -324,12 +330,12 @@ def run_local(source, codebook="south-asia-security", settings=None, encoder=Non
     EngineResult
     """
     return _run(source, codebook, settings, encoder, _LocalExecutor(cache=store), partition_size=partition_size,
-                out_dir=out_dir, events=events, progress=progress, cache=store)
+                out_dir=out_dir, events=events, progress=progress, cache=store, calibration=calibration)
 
 
 def run_dask(source, codebook="south-asia-security", settings=None, encoder=None, *, scheduler=None,
              n_workers: int | None = None, partition_size: int = DEFAULT_PARTITION_SIZE, out_dir=None,
-             events: bool = False, max_in_flight: int | None = None,
+             events: bool = False, max_in_flight: int | None = None, calibration=None,
              progress: Progress | None = None) -> EngineResult:
     """Score a corpus on a Dask cluster; the rows equal :func:`run_local`'s.
 
@@ -342,7 +348,7 @@ def run_dask(source, codebook="south-asia-security", settings=None, encoder=None
 
     Parameters
     ----------
-    source, codebook, settings, encoder, partition_size, out_dir, events, progress
+    source, codebook, settings, encoder, partition_size, out_dir, events, calibration, progress
         As in :func:`run_local`.
     scheduler : str or distributed.Client, optional
         Address of a running scheduler (``tcp://host:8786``) or a Client. Default: a
@@ -359,7 +365,7 @@ def run_dask(source, codebook="south-asia-security", settings=None, encoder=None
     executor = _DaskExecutor(scheduler, n_workers=n_workers, max_in_flight=max_in_flight)
     try:
         return _run(source, codebook, settings, encoder, executor, partition_size=partition_size,
-                    out_dir=out_dir, events=events, progress=progress)
+                    out_dir=out_dir, events=events, progress=progress, calibration=calibration)
     finally:
         executor.close()
 

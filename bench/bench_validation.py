@@ -193,6 +193,7 @@ def main(argv=None):
     parser.add_argument("--json", type=Path, default=OUT / "bench_validation.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("framing.validate").setLevel(logging.INFO)
 
     from framing.encoders import get_encoder
     from framing.store import Store
@@ -220,6 +221,10 @@ def main(argv=None):
                 elif method == "supervised-emb":
                     make = lambda: FrameClassifier(encoder=encoder, codebook=None, tfidf=False,  # noqa: E731
                                                    multi_label=multi, random_state=0)
+                elif method == "fewshot-fast":  # one pair per unit, head without the TF-IDF view, C = 1
+                    make = lambda: FewShotClassifier(codebook=data["codebook"], multi_label=multi,  # noqa: E731
+                                                     n_pairs=len(data["X"]) * 4 // 5, tfidf=False,
+                                                     head_params={"C": 1.0}, store=store, random_state=0)
                 elif method == "fewshot":
                     make = lambda: FewShotClassifier(codebook=data["codebook"], multi_label=multi,  # noqa: E731
                                                      store=store, random_state=0)

@@ -37,6 +37,10 @@ _EXPORTS = {
     "export_tables": "framing.export",
     "run_local": "framing.engines",
     "run_dask": "framing.engines",
+    "read_labels": "framing.validate.labels",
+    "krippendorff_alpha": "framing.validate.agreement",
+    "FrameClassifier": "framing.validate.supervised",
+    "FewShotClassifier": "framing.validate.fewshot",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -55,6 +55,10 @@ class EngineResult:
         self.seconds = dict(seconds)
         self.inputs = list(inputs or [])
         self.temporary = temporary
+        if temporary:  # a folder the caller did not ask for: removed with the result
+            import weakref
+
+            weakref.finalize(self, shutil.rmtree, str(self.out_dir), True)
         self.created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
     def __repr__(self) -> str:

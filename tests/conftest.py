@@ -73,3 +73,14 @@ def eval_dir() -> Path:
     if not EVAL_DIR.is_dir():
         pytest.skip(f"real evaluation data not present at {EVAL_DIR}")
     return EVAL_DIR
+
+
+@pytest.fixture(autouse=True)
+def _restore_main_module():
+    """``AppTest`` installs the app script as ``__main__`` and leaves it there; spawned
+    processes (Dask workers) would then re-run the app on start-up. Put it back."""
+    import sys
+
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main

@@ -122,12 +122,14 @@ def analyse_command(
                                       help="csv|xlsx|parquet|json|md (default: from the --out suffix)."),
     long: bool = typer.Option(False, "--long", help="Add the long table of components and evidence."),
     encoder: Optional[str] = typer.Option(None, "--encoder",
-                                          help="'sentence-transformers' (default) or a model directory."),
+                                          help="sentence-transformers (default), onnx, static, or a local model directory."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
     engine: str = typer.Option("local", "--engine", help="Where scoring runs: local (default) or dask."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (--engine dask)."),
-    model: Optional[Path] = typer.Option(None, "--model", help="A trained frame classifier directory."),
+    model: Optional[Path] = typer.Option(
+        None, "--model", help="A trained frame classifier directory (`framing train`): adds its per-frame "
+        "probabilities as model:<frame> columns."),
 ) -> None:
     """Score articles on every frame and axis of a codebook, with evidence."""
     from framing.paths import default_db_path
@@ -145,8 +147,10 @@ def analyse_command(
               f"{', '.join(['local'] + sorted(ENGINES))})")
     if scheduler is not None and engine == "local":
         _fail("--scheduler needs --engine dask")
-    if model is not None:
-        _fail("--model: scoring with a trained frame classifier is not available in this installation")
+    if model is not None and engine != "local":
+        _fail("--model works with --engine local only")
+    if model is not None and not (model / "meta.json").is_file():
+        _fail(f"--model {model}: not a trained frame classifier directory (no meta.json)")
 
     bars = _Bars(enabled=True)
     store = None
@@ -166,13 +170,16 @@ def analyse_command(
             result = ENGINES[engine](inputs, scheduler=scheduler, **kwargs)
         bars.close()
         scores = result.scores
+        manifest = result.manifest()
+        if model is not None:
+            scores, manifest["model"] = _add_model_scores(scores, result.corpus, model, store)
         tables = {"scores": scores}
         if long:
             tables["long"] = result.long_table()
         if out is not None:
             from framing.export import export_tables
 
-            written = export_tables(tables, out, format=fmt, manifest=result.manifest())
+            written = export_tables(tables, out, format=fmt, manifest=manifest)
             typer.echo(f"{len(scores)} article(s) scored on {result.codebook.id!r}; wrote "
                        + ", ".join(str(p) for p in written), err=True)
         elif fmt is not None:
@@ -192,6 +199,19 @@ def analyse_command(
     finally:
         if store is not None:
             store.close()
+
+
+def _add_model_scores(scores, corpus, model_dir: Path, store):
+    """Append a trained classifier's probabilities as ``model:<frame>`` columns."""
+    import json
+
+    from framing.validate.supervised import load_model
+
+    classifier = load_model(model_dir, store=store)
+    probs = classifier.score_frame(corpus)
+    probs.columns = ["article_id"] + [c.replace("frame:", "model:", 1) for c in probs.columns[1:]]
+    meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+    return scores.merge(probs, on="article_id", how="left"), {"path": str(model_dir), "meta": meta}
 
 
 @app.command("codebooks")

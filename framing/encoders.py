@@ -74,7 +74,7 @@ class SentenceTransformerEncoder:
         if device is None:
             device = "cuda" if torch.cuda.is_available() else "cpu"
         self._model = SentenceTransformer(str(path), device=device, local_files_only=True)
-        self.model_id = "all-MiniLM-L6-v2" if model_dir is None else f"st:{path.name}"
+        self.model_id = "all-MiniLM-L6-v2" if model_dir is None else f"st:{path.name}-{_weights_digest(path)}"
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(get_dim())
 
@@ -93,6 +93,21 @@ class SentenceTransformerEncoder:
             show_progress_bar=show_progress,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+def _weights_digest(path: Path) -> str:
+    """Short sha256 of a model directory's weight files, so that two different models in
+    folders with the same name never share embedding-cache entries."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    weights = sorted(p for p in path.rglob("*") if p.suffix in (".safetensors", ".bin", ".onnx", ".pt"))
+    for file in weights or sorted(path.glob("*.json")):
+        digest.update(file.relative_to(path).as_posix().encode())
+        with open(file, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:12]
 
 
 @functools.lru_cache(maxsize=4)

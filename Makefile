@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: app test install chromium bench clean
+.PHONY: app test install chromium bench screenshots clean
 
 install: $(STAMP)
 
@@ -27,6 +27,9 @@ chromium:
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+screenshots: $(STAMP) chromium
+	FRAMING_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_app_browser.py -q
 
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -1,7 +1,8 @@
 """End to end: ``streamlit run app.py`` opened in Debian's headless Chromium via Playwright.
 
 Selects an event, checks that the outlet columns and the highlighted evidence are
-visible, and saves screenshots of the main pages to ``docs/screenshots/``. Uses the
+visible, and saves screenshots of the main pages to ``tests/_artifacts/screenshots/``
+(to ``docs/screenshots/`` with ``FRAMING_UPDATE_SCREENSHOTS=1``, i.e. ``make screenshots``). Uses the
 system browser (``/usr/bin/chromium``, installed by ``make test``), never a browser
 downloaded by a test tool.
 """
@@ -20,7 +21,8 @@ import pytest
 
 CHROMIUM = Path(os.environ.get("FRAMING_CHROMIUM", "/usr/bin/chromium"))
 REPO = Path(__file__).resolve().parents[1]
-SHOTS = REPO / "docs" / "screenshots"
+SHOTS = REPO / ("docs/screenshots" if os.environ.get("FRAMING_UPDATE_SCREENSHOTS") == "1"
+                else "tests/_artifacts/screenshots")
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

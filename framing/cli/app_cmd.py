@@ -28,5 +28,6 @@ def run_app(
     if paths:
         env["FRAMING_APP_PATHS"] = os.pathsep.join(str(p.resolve()) for p in paths)
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-           "--server.headless", "true" if headless else "false", "--browser.gatherUsageStats", "false"]
+           "--server.headless", "true" if headless else "false", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"]
     raise typer.Exit(subprocess.call(cmd, env=env))

@@ -33,21 +33,12 @@ from framing.scoring import (
     segment,
 )
 
+from framing.encoders import resolve_encoder
+
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 SENTENCE_COLUMNS = ["article_id", "sentence_index", "start", "end", "text"]
-
-
-def _resolve_encoder(encoder):
-    from framing.encoders import get_encoder
-
-    if encoder is None or isinstance(encoder, (str, Path)):
-        return get_encoder(None if encoder is None else str(encoder))
-    if not hasattr(encoder, "encode") or not hasattr(encoder, "model_id"):
-        raise ValueError(f"encoder {encoder!r}: expected None, a name/path for get_encoder, or an object with "
-                         "model_id and encode(list[str])")
-    return encoder
 
 
 def _resolve_store(store):
@@ -138,7 +129,7 @@ def analyse(corpus, codebook: str | Path | Codebook = "south-asia-security", *, 
     try:
         corpus, inputs = _resolve_corpus(corpus, store_obj, progress)
         codebook = Codebook.load(codebook)
-        encoder = _resolve_encoder(encoder)
+        encoder = resolve_encoder(encoder)
         cache = MemoryCache(store_obj)
         articles = corpus.articles
 

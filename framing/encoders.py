@@ -110,6 +110,17 @@ def _weights_digest(path: Path) -> str:
     return digest.hexdigest()[:12]
 
 
+def resolve_encoder(encoder) -> Encoder:
+    """An encoder from a setting: ``None`` or a name/path -> :func:`get_encoder` (one per
+    process); an object with ``model_id`` and ``encode`` -> itself."""
+    if encoder is None or isinstance(encoder, (str, os.PathLike)):
+        return get_encoder(None if encoder is None else str(encoder))
+    if not hasattr(encoder, "encode") or not hasattr(encoder, "model_id"):
+        raise ValueError(f"encoder {encoder!r}: expected None, a name or model directory for get_encoder, "
+                         "or an object with model_id and encode(list[str])")
+    return encoder
+
+
 @functools.lru_cache(maxsize=4)
 def get_encoder(name: str | None = None) -> Encoder:
     """Return a process-wide encoder for a setting value.

@@ -47,16 +47,14 @@ def resolve_encoder(spec):
     (``FRAMING_NUM_THREADS`` and torch's intra-op threads), so one worker process per
     core does not oversubscribe the CPU.
     """
-    if spec is not None and not isinstance(spec, (str, os.PathLike)):
-        if not hasattr(spec, "encode") or not hasattr(spec, "model_id"):
-            raise ValueError(f"encoder {spec!r}: expected a name, a model directory or an Encoder object")
-        return spec
-    from framing.encoders import SentenceTransformerEncoder, get_encoder, set_torch_threads
+    from framing.encoders import SentenceTransformerEncoder, resolve_encoder as resolve, set_torch_threads
 
+    if spec is not None and not isinstance(spec, (str, os.PathLike)):
+        return resolve(spec)
     threads = worker_threads()
     if threads is not None:
         os.environ["FRAMING_NUM_THREADS"] = str(threads)
-    encoder = get_encoder(None if spec is None else str(spec))
+    encoder = resolve(spec)
     if threads is not None and isinstance(encoder, SentenceTransformerEncoder):
         set_torch_threads(threads)
     return encoder

@@ -35,6 +35,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
+from framing.encoders import resolve_encoder
 from framing.validate import features as F
 
 log = logging.getLogger(__name__)
@@ -58,17 +59,6 @@ def _softmax(z):
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
-
-
-def resolve_encoder(encoder):
-    """An Encoder from None (default model), a name/path for ``get_encoder``, or an object."""
-    from framing.encoders import get_encoder
-
-    if encoder is None or isinstance(encoder, (str, Path)):
-        return get_encoder(None if encoder is None else str(encoder))
-    if not hasattr(encoder, "encode") or not hasattr(encoder, "model_id"):
-        raise ValueError(f"encoder must be None, a name, or have .encode and .model_id; got {encoder!r}")
-    return encoder
 
 
 class FrameClassifier(ClassifierMixin, BaseEstimator):

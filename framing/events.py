@@ -184,17 +184,20 @@ def extract_actors(text: str, title: str = "", *, gazetteer=None, max_actors: in
 
 
 # ---------------------------------------------------------------------- features
-def _tfidf(texts: list[str]):
+def _tfidf(texts, n: int):
+    """TF-IDF matrix of ``n`` texts (any iterable, read once) and its vocabulary."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(
         stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z\-]{2,}\b",
-        max_df=0.5 if len(texts) >= 20 else 1.0, min_df=1, dtype=np.float32,
+        max_df=0.5 if n >= 20 else 1.0, min_df=1, dtype=np.float32,
     )
     try:
         matrix = vectorizer.fit_transform(texts)
-    except ValueError:  # empty vocabulary (no text at all)
-        return sparse.csr_matrix((len(texts), 0), dtype=np.float32), np.array([], dtype=object)
+    except ValueError as exc:  # empty vocabulary (no text at all)
+        if "empty vocabulary" not in str(exc):
+            raise
+        return sparse.csr_matrix((n, 0), dtype=np.float32), np.array([], dtype=object)
     return matrix.tocsr(), vectorizer.get_feature_names_out()
 
 
@@ -273,9 +276,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
     max_exact : int, default 4000
         Above this many articles the neighbour-graph path is used instead of a full
         distance matrix.
-    max_component : int, default 5000
+    max_component : int, default 3000
         On the neighbour-graph path, a connected component larger than this is split
-        at a tighter threshold before its exact clustering (bounds memory).
+        at a tighter threshold before its exact clustering (bounds memory: the exact
+        clustering of m articles holds about four m x m float64 arrays, 290 MB at 3,000).
     n_neighbors : int, default 20
         Candidate neighbours per article on the neighbour-graph path. An event is found
         whole when its articles are linked through these neighbour lists; an event with
@@ -314,7 +318,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         actor_weight: float = 0.2,
         linkage: str = "average",
         max_exact: int = 4000,
-        max_component: int = 5000,
+        max_component: int = 3000,
         n_neighbors: int = 20,
         random_state: int = 0,
     ):
@@ -331,7 +335,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.random_state = random_state
 
     # ------------------------------------------------------------------ api
-    def fit(self, X: pd.DataFrame, doc_vectors=None, y=None) -> "EventClusterer":
+    def fit(self, X: pd.DataFrame, doc_vectors=None, y=None, texts=None) -> "EventClusterer":
         """Cluster the articles of ``X`` (columns article_id, outlet, published, title, text).
 
         Parameters
@@ -340,14 +344,30 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         doc_vectors : ndarray of shape (n_articles, dim)
             Document embeddings in the same row order (L2-normalised or not).
         y : ignored
+        texts : iterable of str, optional
+            The article texts in row order, read once, in place of ``X["text"]``: a
+            generator streaming them from disk keeps a large corpus's texts out of
+            memory (only the tf-idf matrix and the actor sets are kept).
         """
         frame, vectors = self._validate(X, doc_vectors)
         n = len(frame)
         titles = frame["title"].fillna("").astype(str).tolist() if "title" in frame else [""] * n
-        texts = frame["text"].fillna("").astype(str).tolist() if "text" in frame else [""] * n
+        if texts is None:
+            texts = frame["text"].fillna("").astype(str) if "text" in frame else [""] * n
         gazetteer = _compile_gazetteer(self.codebook)
-        self.actors_ = [extract_actors(t, h, gazetteer=gazetteer) for t, h in zip(texts, titles)]
-        tfidf, vocab = _tfidf([f"{h}\n{t}" for h, t in zip(titles, texts)])
+        self.actors_ = []
+
+        def documents():  # one pass over the texts: actors on the way to the tf-idf vectoriser
+            count = 0
+            for title, text in zip(titles, texts):
+                text = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
+                self.actors_.append(extract_actors(text, title, gazetteer=gazetteer))
+                count += 1
+                yield f"{title}\n{text}"
+            if count != n:
+                raise ValueError(f"texts gave {count} texts for {n} articles")
+
+        tfidf, vocab = _tfidf(documents(), n)
         published = frame["published"] if "published" in frame else pd.Series([None] * n)
         feats = _Features(vectors, tfidf, _actor_matrix(self.actors_), _days(published))
         if n <= self.max_exact:
@@ -420,22 +440,40 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         return np.where(far, _FAR, 0.0)
 
     def _dense_distance(self, feats: _Features, idx: np.ndarray) -> np.ndarray:
+        """The full (len(idx), len(idx)) distance matrix, built in place (two n x n arrays at most)."""
         w = self._weights()
         v = feats.vectors[idx].astype(np.float64)
-        d = w[0] * (1.0 - v @ v.T)
+        d = v @ v.T
+        d *= -w[0]
+        d += w[0] + w[1] + w[2]  # each distance is 1 - similarity
         if w[1]:
             t = feats.tfidf[idx]
-            d += w[1] * (1.0 - (t @ t.T).toarray())
+            sim = (t @ t.T).toarray()
+            d -= w[1] * sim
+            del sim
         if w[2]:
             a = feats.actors[idx]
-            inter = (a @ a.T).toarray()
-            sizes = feats.actor_sizes[idx]
-            union = sizes[:, None] + sizes[None, :] - inter
-            d += w[2] * np.where(union > 0, 1.0 - inter / np.maximum(union, 1), 1.0)
-        days = feats.days[idx]
-        d = np.clip(d, 0.0, None) + self._date_penalty(days[:, None], days[None, :])
+            inter = (a @ a.T).toarray().astype(np.float64)
+            sizes = feats.actor_sizes[idx].astype(np.float64)
+            union = np.add.outer(sizes, sizes)
+            union -= inter
+            # Jaccard similarity inter / union (0 where neither article names an actor)
+            np.divide(inter, union, out=inter, where=union > 0)
+            inter[union <= 0] = 0.0
+            del union
+            d -= w[2] * inter
+            del inter
+        np.clip(d, 0.0, None, out=d)
+        if self.date_window_days is not None:
+            days = feats.days[idx]
+            with np.errstate(invalid="ignore"):
+                far = np.abs(days[:, None] - days[None, :]) > float(self.date_window_days)
+            d[far] += _FAR
+            del far
         np.fill_diagonal(d, 0.0)
-        return (d + d.T) / 2
+        d += d.T
+        d /= 2
+        return d
 
     # ------------------------------------------------------------------ clustering
     def _cluster_dense(self, feats: _Features, idx: np.ndarray) -> np.ndarray:
@@ -617,6 +655,7 @@ def cluster_events(
     distance_threshold: float = 0.55,
     date_window_days: float | None = 7,
     random_state: int = 0,
+    texts=None,
     **params,
 ) -> pd.DataFrame:
     """Group articles into events; one row per input article, in input order.
@@ -631,6 +670,9 @@ def cluster_events(
         Its entities form the actor gazetteer.
     distance_threshold, date_window_days, random_state
         See :class:`EventClusterer`; ``**params`` passes its other parameters.
+    texts : iterable of str, optional
+        Article texts in row order, read once, instead of ``frame["text"]`` (stream
+        them for a corpus whose texts should not all be in memory).
 
     Returns
     -------
@@ -647,4 +689,4 @@ def cluster_events(
         codebook=codebook, distance_threshold=distance_threshold, date_window_days=date_window_days,
         random_state=random_state, **params,
     )
-    return model.fit(frame, doc_vectors).events_
+    return model.fit(frame, doc_vectors, texts=texts).events_

@@ -33,14 +33,28 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE TABLE IF NOT EXISTS sentences (
     article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER,
-    text VARCHAR, sha256 VARCHAR,
-    PRIMARY KEY (article_id, idx)
+    text VARCHAR, sha256 VARCHAR
 );
 CREATE TABLE IF NOT EXISTS embeddings (
-    model_id VARCHAR, sha256 VARCHAR, vector BLOB,
-    PRIMARY KEY (model_id, sha256)
+    model_id VARCHAR, sha256 VARCHAR, vector BLOB
 );
 """
+# The two big tables carry no PRIMARY KEY on purpose: DuckDB keeps ART indexes in
+# memory, and at 100,000 articles (3 million sentences) the two indexes alone held
+# over 1 GiB. Uniqueness is kept by the writers instead: sentences are written only
+# for articles new to the store (one transaction with the article rows), vectors only
+# for hashes not yet cached (an anti-join). Stores created by earlier versions keep
+# their keys and work the same.
+
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
+def _memory_limit() -> str:
+    """DuckDB's buffer-pool limit: ``FRAMING_DUCKDB_MEMORY`` or 1 GB (DuckDB's own default
+    is 80 % of RAM, which lets cached pages of a big store crowd the process)."""
+    import os
+
+    return os.environ.get("FRAMING_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
 
 
 def sentence_hash(text: str) -> str:
@@ -64,13 +78,17 @@ class Store:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            self.con = duckdb.connect(self.path, read_only=read_only, config={"memory_limit": _memory_limit()})
         except duckdb.Error as exc:
             raise ValueError(f"{self.path}: cannot open the DuckDB store ({exc})") from None
         if not read_only:
             self.con.execute(_SCHEMA)
 
     # ------------------------------------------------------------ lifecycle
+    def _finish_pending(self) -> None:
+        """Finish a caller's half-read result: DuckDB refuses ``register`` beside one."""
+        self.con.execute("SELECT 1").fetchall()
+
     def close(self) -> None:
         self.con.close()
 
@@ -96,7 +114,11 @@ class Store:
                     "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]
                 ).fetchnumpy()["article_id"].tolist()
             )
-            new = [a for a in chunk if a.article_id not in existing]
+            new = []
+            for a in chunk:  # the first of repeated ids wins, as the article key would have it
+                if a.article_id not in existing:
+                    existing.add(a.article_id)
+                    new.append(a)
             if not new:
                 continue
             art = pd.DataFrame([a.to_dict() for a in new], columns=ARTICLE_COLUMNS)
@@ -107,15 +129,23 @@ class Store:
                 for a in new for s in sentences_of(a)
             ]
             sents = pd.DataFrame(sent_rows, columns=["article_id", "idx", "start_char", "end_char", "text", "sha256"])
+            self._finish_pending()
             self.con.register("_new_articles", art)
             self.con.register("_new_sentences", sents)
-            self.con.execute(
-                "INSERT INTO articles SELECT article_id, outlet, published, title, text, url, section, author, "
-                "source, ingested_at FROM _new_articles ON CONFLICT DO NOTHING"
-            )
-            self.con.execute("INSERT INTO sentences SELECT * FROM _new_sentences ON CONFLICT DO NOTHING")
-            self.con.unregister("_new_articles")
-            self.con.unregister("_new_sentences")
+            self.con.begin()
+            try:
+                self.con.execute(
+                    "INSERT INTO articles SELECT article_id, outlet, published, title, text, url, section, author, "
+                    "source, ingested_at FROM _new_articles"
+                )
+                self.con.execute("INSERT INTO sentences SELECT * FROM _new_sentences")
+                self.con.commit()
+            except BaseException:
+                self.con.rollback()
+                raise
+            finally:
+                self.con.unregister("_new_articles")
+                self.con.unregister("_new_sentences")
         return self.article_count() - before
 
     def article_count(self) -> int:
@@ -210,7 +240,7 @@ class Store:
         if not entries:
             return
         self._ensure_dedup_table()
-        self.con.execute("SELECT 1").fetchall()  # finish a pending result (register() refuses to run beside one)
+        self._finish_pending()
         table = pa.table(
             {
                 "scheme": pa.array([scheme] * len(entries), pa.string()),
@@ -252,6 +282,7 @@ class Store:
         if not hashes:
             return {}
         wanted = pa.table({"sha256": pa.array(list(dict.fromkeys(hashes)), pa.string())})
+        self._finish_pending()
         self.con.register("_wanted", wanted)
         try:
             rows = self.con.execute(
@@ -273,9 +304,14 @@ class Store:
                 "vector": pa.array([row.tobytes() for row in vectors], pa.binary()),
             }
         )
+        self._finish_pending()
         self.con.register("_new_vectors", table)
         try:
-            self.con.execute("INSERT INTO embeddings SELECT * FROM _new_vectors ON CONFLICT DO NOTHING")
+            self.con.execute(
+                "INSERT INTO embeddings SELECT n.* FROM (SELECT DISTINCT ON (sha256) * FROM _new_vectors) n "
+                "ANTI JOIN (SELECT sha256 FROM embeddings WHERE model_id = ?) e USING (sha256)",
+                [model_id],
+            )
         finally:
             self.con.unregister("_new_vectors")
 

@@ -129,6 +129,18 @@ def test_neighbour_graph_path_matches_exact_path(hashing_encoder):
     assert exact.labels_.max() + 1 == 4 * 6  # 3 paired stories + 1 singleton per month
 
 
+def test_streamed_texts_give_the_same_events(hashing_encoder):
+    """``texts=`` (read once, e.g. streamed from Parquet) replaces the frame's text column."""
+    frame = _frame()
+    vectors = _vectors(frame, hashing_encoder)
+    whole = cluster_events(frame, vectors, distance_threshold=0.75)
+    streamed = cluster_events(frame.drop(columns="text"), vectors, distance_threshold=0.75,
+                              texts=(t for t in frame["text"]))
+    pd.testing.assert_frame_equal(whole, streamed)
+    with pytest.raises(ValueError, match="6 texts for 7 articles"):
+        cluster_events(frame.drop(columns="text"), vectors, texts=iter(frame["text"].tolist()[:6]))
+
+
 def test_estimator_contract_and_input_errors(hashing_encoder):
     model = EventClusterer(distance_threshold=0.5, date_window_days=3)
     assert clone(model).get_params()["date_window_days"] == 3

@@ -106,3 +106,25 @@ def test_second_ingest_merges_copies_of_stored_stories(tmp_path):
         again = ingest([site_a, site_b], store)  # re-ingest both: nothing new, same merges
         assert again.kept == 2 and again.already_stored == 2 and len(again.merged) == 2
         assert store.article_count() == 2
+
+
+def test_big_tables_stay_unique_without_index_keys(tmp_path, seed_path):
+    """Sentences and cached vectors carry no ART key (memory); the writers keep them unique."""
+    import numpy as np
+
+    corpus = load(seed_path)
+    first = corpus.articles[0]
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.add_corpus([first, first]) == 1  # a repeated id inside one batch
+        assert store.add_corpus([first]) == 0  # and again later
+        n_sent = store.con.execute("SELECT count(*), count(DISTINCT idx) FROM sentences").fetchone()
+        assert n_sent[0] == n_sent[1] == len(split_spans(first.text))
+        vectors = np.eye(3, dtype=np.float32)
+        store.put_embeddings("m", ["a", "b", "a"], vectors)
+        store.put_embeddings("m", ["b", "c"], vectors[:2])
+        store.put_embeddings("other-model", ["a"], vectors[:1])
+        assert store.embedding_count("m") == 3 and store.embedding_count("other-model") == 1
+        assert np.array_equal(store.get_embeddings("m", ["b"])["b"], vectors[1])
+        keys = store.con.execute(
+            "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'").fetchall()
+        assert {"sentences", "embeddings"}.isdisjoint({k[0] for k in keys})

@@ -134,9 +134,16 @@ class EngineResult:
         vectors, write ``events.parquet`` and return the table."""
         from framing.events import cluster_events
 
-        frame = self._read("articles")
+        import pyarrow.parquet as pq
+
+        frame = self._read("articles", columns=["article_id", "outlet", "published", "title"])
+
+        def texts():  # streamed from the Parquet file, never all in memory
+            for batch in pq.ParquetFile(self.paths["articles"]).iter_batches(batch_size=2048, columns=["text"]):
+                yield from batch.column(0).to_pylist()
+
         params.setdefault("random_state", self.settings.random_state)
-        events = cluster_events(frame, np.asarray(self.doc_vectors), codebook=self.codebook, **params)
+        events = cluster_events(frame, np.asarray(self.doc_vectors), codebook=self.codebook, texts=texts(), **params)
         target = self.out_dir / "events.parquet"
         events.to_parquet(target, index=False)
         self.paths["events"] = target

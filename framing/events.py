@@ -432,6 +432,14 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             d += w[2] * np.where(union > 0, 1.0 - inter / np.maximum(union, 1), 1.0)
         return np.clip(d, 0.0, None) + self._date_penalty(feats.days[i], feats.days[j])
 
+    def _pair_distances(self, feats: _Features, i: np.ndarray, j: np.ndarray, chunk: int = 16_384) -> np.ndarray:
+        """:meth:`_pair_distance` in chunks: the row-wise sparse products of a chunk of
+        pairs hold about (pairs x terms per article) values, so chunks bound memory."""
+        out = np.empty(len(i))
+        for s in range(0, len(i), chunk):
+            out[s:s + chunk] = self._pair_distance(feats, i[s:s + chunk], j[s:s + chunk])
+        return out
+
     def _date_penalty(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if self.date_window_days is None:
             return np.zeros(np.broadcast(a, b).shape)
@@ -491,9 +499,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
     def _cluster_graph(self, feats: _Features) -> np.ndarray:
         n = len(feats.vectors)
         i, j = _candidate_pairs(feats.vectors, feats.days, self.date_window_days, self.n_neighbors, self.random_state)
-        keep = np.zeros(len(i), dtype=bool)
-        for s in range(0, len(i), 200_000):
-            keep[s:s + 200_000] = self._pair_distance(feats, i[s:s + 200_000], j[s:s + 200_000]) < self.distance_threshold
+        keep = self._pair_distances(feats, i, j) < self.distance_threshold
         i, j = i[keep], j[keep]
         log.info("events: %d articles, %d candidate edges below the threshold", n, len(i))
         labels = np.full(n, -1, dtype=np.int64)
@@ -522,7 +528,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                 # Too big for a dense matrix: keep only this component's tighter edges.
                 inside = np.isin(ei, members) & np.isin(ej, members)
                 tighter = cut * 0.9
-                dist = self._pair_distance(feats, ei[inside], ej[inside])
+                dist = self._pair_distances(feats, ei[inside], ej[inside])
                 sel = dist < tighter
                 log.warning("events: component of %d articles > max_component=%d; splitting at distance %.3f",
                             len(members), self.max_component, tighter)

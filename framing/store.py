@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -52,8 +53,6 @@ DEFAULT_MEMORY_LIMIT = "1GB"
 def _memory_limit() -> str:
     """DuckDB's buffer-pool limit: ``FRAMING_DUCKDB_MEMORY`` or 1 GB (DuckDB's own default
     is 80 % of RAM, which lets cached pages of a big store crowd the process)."""
-    import os
-
     return os.environ.get("FRAMING_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
 
 

@@ -13,6 +13,9 @@ process, stage by stage:
     events  ``EngineResult.cluster_events`` (candidate path above 4,000 articles)
     export  Parquet export of scores and evidence
 
+Each stage runs in a fresh process that re-opens what the earlier stage wrote (the
+store, the results folder), so a stage's peak memory is its own.
+
 The large sizes use the ``static`` encoder (a transformer needs hours for 100k
 articles on 2 cores); the transformer (torch) runs the same stages at ``--transformer-size``
 articles. Peak memory is the highest resident set size (RSS, sampled every 50 ms) of the
@@ -34,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -81,7 +85,7 @@ class PeakRSS:
 
     def __enter__(self):
         self._stop = threading.Event()
-        self.peak = self._rss()
+        self.start = self.peak = self._rss()
         self._t = threading.Thread(target=self._run, daemon=True)
         self._t.start()
         self.t0 = time.perf_counter()
@@ -155,15 +159,17 @@ def embed_only(store, encoder: str, partition_size: int = 512):
 
 
 def one_size(n: int, encoder: str, work: Path, stages: list[str]) -> dict:
-    """The given stages for one corpus size, in this process; ``result.json`` after each."""
+    """The given stages for one corpus size, in this process, reading what earlier stages
+    (earlier processes) left in ``work``; ``result.json`` is updated after each stage."""
     import psutil
 
     from framing.encoders import get_encoder
-    from framing.engines import run_local
+    from framing.engines import EngineResult, run_local
     from framing.ingest import ingest
     from framing.store import Store
 
-    out: dict = {"articles": n, "encoder": encoder, "stages": {}}
+    state = work / "result.json"
+    out: dict = json.loads(state.read_text()) if state.exists() else {"articles": n, "encoder": encoder, "stages": {}}
     proc = psutil.Process()
     base0 = proc.memory_info().rss
     enc = get_encoder(encoder)
@@ -175,46 +181,48 @@ def one_size(n: int, encoder: str, work: Path, stages: list[str]) -> dict:
 
     def record(name, m, **extra):
         out["stages"][name] = {"seconds": round(m.seconds, 2), "peak_above_model_mib": round((m.peak - base) / 2**20, 1),
-                               **extra}
+                               "rss_at_start_above_model_mib": round((m.start - base) / 2**20, 1), **extra}
         print(f"    {n:>7} {name:7s} {m.seconds:9.1f} s   peak RSS above model {(m.peak - base) / 2**20:8.1f} MiB "
               + " ".join(f"{k}={v}" for k, v in extra.items()), flush=True)
-        (work / "result.json").write_text(json.dumps(out))
+        state.write_text(json.dumps(out))
 
     path = work / f"corpus-{n}.jsonl"
-    with PeakRSS() as m:
-        info = build_corpus(n, path)
-    record("build", m, **info)
-    with PeakRSS() as m, Store(work / f"store-{n}.duckdb") as store:
-        report = ingest([path], store)
-    record("ingest", m, kept=report.kept)
-    result = None
+    run_dir = work / f"run-{n}"
+    if "build" in stages:
+        with PeakRSS() as m:
+            info = build_corpus(n, path)
+        record("build", m, **info)
+    if "ingest" in stages:
+        with PeakRSS() as m, Store(work / f"store-{n}.duckdb") as store:
+            report = ingest([path], store)
+        record("ingest", m, kept=report.kept)
     if "score" in stages:
         with Store(work / f"store-{n}.duckdb", read_only=True) as store, PeakRSS() as m:
-            result = run_local(store, encoder=encoder, partition_size=512, out_dir=work / f"run-{n}")
+            result = run_local(store, encoder=encoder, partition_size=512, out_dir=run_dir)
         out["n_sentences"] = result.n_sentences
         record("score", m, sentences=result.n_sentences,
                **{k: round(v, 1) for k, v in result.seconds.items() if k.startswith("partition_")})
     if "embed" in stages:
         with Store(work / f"store-{n}.duckdb", read_only=True) as store, PeakRSS() as m:
             docs, n_sentences = embed_only(store, encoder)
+        np.save(work / f"embed-{n}.npy", docs)
         out["n_sentences"] = n_sentences
         record("embed", m, sentences=n_sentences)
     if "events" in stages:
-        if result is not None:
+        if (run_dir / EngineResult.STATE_FILE).exists():
             with PeakRSS() as m:
-                events = result.cluster_events()
+                events = EngineResult.open(run_dir).cluster_events()
         else:
-            import pandas as pd
-
             from framing.events import cluster_events
 
+            docs = np.load(work / f"embed-{n}.npy")
             with Store(work / f"store-{n}.duckdb", read_only=True) as store, PeakRSS() as m:
                 frame = store.articles_frame()[["article_id", "outlet", "published", "title", "text"]]
                 events = cluster_events(frame, docs)
         record("events", m, events=int(events["event_id"].nunique()))
-    if "export" in stages and result is not None:
+    if "export" in stages and (run_dir / EngineResult.STATE_FILE).exists():
         with PeakRSS() as m:
-            result.export(work / f"export-{n}", format="parquet")
+            EngineResult.open(run_dir).export(work / f"export-{n}", format="parquet")
         record("export", m)
     return out
 
@@ -291,6 +299,8 @@ def main() -> int:
     ap.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--encoder", default="static", help=argparse.SUPPRESS)
     ap.add_argument("--work", help=argparse.SUPPRESS)
+    ap.add_argument("--keep", help="keep each size's work folder (corpus, store, results folder run-N/) under "
+                                   "this folder, e.g. for bench_app_large.py")
     args = ap.parse_args()
     if not EVAL.is_dir():
         print(f"real evaluation data not found at {EVAL}; set FRAMING_EVAL_DIR", file=sys.stderr)
@@ -310,14 +320,23 @@ def main() -> int:
            [(n, "static", "embed,events") for n in args.embed_only_sizes]
     for n, encoder, stages in plan:
         print(f"  {n} articles, encoder {encoder}, stages build,ingest,{stages}", flush=True)
+        keep = Path(args.keep) / f"scale-{n}-{encoder}" if args.keep else None
         with tempfile.TemporaryDirectory(prefix=f"framing-scale-{n}-") as tmp:
-            proc = subprocess.run([sys.executable, __file__, "--one-size", str(n), "--encoder", encoder,
-                                   "--stages", stages, "--work", tmp], cwd=REPO)
-            done = Path(tmp) / "result.json"
+            work = keep or Path(tmp)
+            if keep:
+                shutil.rmtree(keep, ignore_errors=True)
+                keep.mkdir(parents=True)
+            # every stage in a fresh process: its peak is its own, not what earlier stages left
+            for stage in ["build", "ingest"] + stages.split(","):
+                proc = subprocess.run([sys.executable, __file__, "--one-size", str(n), "--encoder", encoder,
+                                       "--stages", stage, "--work", str(work)], cwd=REPO)
+                if proc.returncode != 0:
+                    print(f"  size {n} stage {stage} failed (exit {proc.returncode})", flush=True)
+                    break
+            done = work / "result.json"
             entry = json.loads(done.read_text()) if done.exists() else {"articles": n, "encoder": encoder}
             if proc.returncode != 0:
-                print(f"  size {n} failed (exit {proc.returncode})", flush=True)
-                entry["failed"] = proc.returncode
+                entry["failed"] = f"{stage}: exit {proc.returncode}"
             results["curve"].append(entry)
         (OUT / args.json).write_text(json.dumps(results, indent=2))
     if args.engines:

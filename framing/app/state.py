@@ -517,6 +517,84 @@ def analysis_or_prompt():
     return None
 
 
+# ----------------------------------------------------------------- results folder (large corpora)
+#: Set by ``framing app --results DIR``: the app reads a scored results folder with DuckDB
+#: (:class:`framing.results.ResultsDB`) instead of scoring a corpus in memory.
+RESULTS_ENV = "FRAMING_APP_RESULTS"
+
+
+def results_folder() -> str | None:
+    """The results folder the app was opened on (``FRAMING_APP_RESULTS``), or ``None``."""
+    folder = os.environ.get(RESULTS_ENV, "").strip()
+    return folder or None
+
+
+@st.cache_resource(show_spinner="Opening the results folder…")
+def _results_db(folder: str, stamp: float):
+    from framing.results import ResultsDB
+
+    try:
+        return ResultsDB(folder), ""
+    except (ValueError, OSError) as exc:
+        return None, str(exc)
+
+
+def _results_stamp(folder: str) -> float:
+    path = Path(folder) / "result.json"
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+def results_db():
+    """The :class:`~framing.results.ResultsDB` of the results folder (one per process), or
+    ``None`` when the app runs on a corpus, or the folder cannot be opened (see
+    :func:`results_error`)."""
+    folder = results_folder()
+    if folder is None:
+        return None
+    return _results_db(folder, _results_stamp(folder))[0]
+
+
+def results_error() -> str:
+    folder = results_folder()
+    return "" if folder is None else _results_db(folder, _results_stamp(folder))[1]
+
+
+def results_db_or_error():
+    """For pages in results mode: the ResultsDB, or ``None`` after showing why it cannot be opened."""
+    db = results_db()
+    if db is None:
+        st.error(f"The results folder could not be opened: {md(results_error())}")
+    return db
+
+
+def _results_key() -> str:
+    folder = results_folder() or ""
+    return f"{folder}|{_results_stamp(folder)}" if folder else ""
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_query(key: str, method: str, args: tuple, kwargs: tuple):
+    return getattr(results_db(), method)(*args, **dict(kwargs))
+
+
+def results_query(method: str, *args, **kwargs):
+    """``ResultsDB.<method>(*args, **kwargs)``, cached per results folder and arguments
+    (every page view after the first one of a query is served from the cache)."""
+    args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+    return _cached_query(_results_key(), method, args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_data(show_spinner="Comparing outlets (bootstrap intervals, permutation tests, distinctive terms); "
+                            "done once per results folder and set of outlets…", max_entries=16)
+def _results_comparison(key: str, outlets: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    return results_db().comparison(list(outlets))
+
+
+def results_comparison(outlets) -> dict[str, pd.DataFrame]:
+    """Comparison tables of the results folder for these outlets (cached in memory and on disk)."""
+    return _results_comparison(_results_key(), tuple(sorted(map(str, outlets))))
+
+
 # ----------------------------------------------------------------- derived tables
 def _key_str(key: tuple | None) -> str:
     return "|".join(key) if key else ""
@@ -533,9 +611,10 @@ def outlet_counts(analysis) -> pd.Series:
     return counts.sort_index().sort_values(ascending=False, kind="stable")
 
 
-def compared_outlets(analysis) -> list[str]:
-    """The outlets the Outlets and Export pages compare: the ``compare_top_n`` with most articles."""
-    counts = outlet_counts(analysis)
+def compared_outlets(analysis=None, counts: pd.Series | None = None) -> list[str]:
+    """The outlets the Outlets and Export pages compare: the ``compare_top_n`` with most articles
+    (``counts``: articles per outlet, most first; default ``outlet_counts(analysis)``)."""
+    counts = outlet_counts(analysis) if counts is None else counts
     n = st.session_state.get(TOP_OUTLETS_KEY) or min(TOP_OUTLETS, len(counts))
     return counts.index[: max(1, int(n))].tolist()
 
@@ -592,6 +671,9 @@ def event_list(analysis) -> pd.DataFrame:
 def sidebar() -> None:
     """The sidebar summary every page shows: corpus, codebook, scoring status."""
     with st.sidebar:
+        if results_folder() is not None:
+            _results_sidebar()
+            return
         src = corpus_source()
         corpus = current_corpus()
         st.markdown("**Corpus**")
@@ -618,6 +700,22 @@ def sidebar() -> None:
         warning = store_warning()
         if warning:
             st.warning(warning)
+
+
+def _results_sidebar() -> None:
+    db = results_db()
+    st.markdown("**Results folder**")
+    if db is None:
+        st.caption(f"{md(results_folder())} — could not be opened")
+        return
+    info = results_query("summary")
+    st.caption(f"{md(Path(info['folder']).name)}  \n{info['articles']:,} articles · {info['outlets']} outlets  \n"
+               f"{info['events']:,} events ({info['multi_outlet_events']:,} across outlets)")
+    st.markdown("**Codebook**")
+    st.caption(f"{md(db.codebook.name)} (`{db.codebook.id}`)  \n{len(db.codebook.frames)} frames · "
+               f"{len(db.codebook.axes)} axes")
+    st.markdown("**Scores**")
+    st.caption(f"scored with `{md(info['encoder'][:48])}` · {info['engine'].get('name', '?')} engine")
 
 
 def follow_goto(pages: list) -> None:

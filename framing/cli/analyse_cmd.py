@@ -130,6 +130,9 @@ def analyse_command(
     model: Optional[Path] = typer.Option(
         None, "--model", help="A trained frame classifier directory (`framing train`): adds its per-frame "
         "probabilities as model:<frame> columns."),
+    results: Optional[Path] = typer.Option(
+        None, "--results", help="Write a results folder (Parquet tables, events, codebook, manifest) streamed "
+        "partition by partition, for large corpora; open it with `framing app --results DIR`."),
 ) -> None:
     """Score articles on every frame and axis of a codebook, with evidence."""
     from framing.paths import default_db_path
@@ -152,6 +155,15 @@ def analyse_command(
     if model is not None and not (model / "meta.json").is_file():
         _fail(f"--model {model}: not a trained frame classifier directory (no meta.json)")
 
+    if results is not None:
+        if out is not None or fmt is not None or long or model is not None:
+            _fail("--results writes a results folder; it does not combine with --out, --format, --long or --model")
+        if results.exists() and not results.is_dir():
+            _fail(f"--results {results}: exists and is not a folder")
+        if results.is_dir() and any(results.iterdir()) and not (results / "result.json").exists():
+            _fail(f"--results {results}: folder is not empty and is not a framing results folder; "
+                  "choose a new or empty folder")
+
     bars = _Bars(enabled=True)
     store = None
     try:
@@ -163,6 +175,9 @@ def analyse_command(
 
             store = Store(db if db is not None else default_db_path())
         inputs = [str(p) for p in paths] if paths else None
+        if results is not None:
+            _write_results(inputs, results, codebook, encoder, store, engine, scheduler, bars)
+            return
         kwargs = dict(codebook=codebook, encoder=encoder, store=store, settings=ScoringSettings(), progress=bars)
         if engine == "local":
             result = analyse(inputs, **kwargs)
@@ -199,6 +214,24 @@ def analyse_command(
     finally:
         if store is not None:
             store.close()
+
+
+def _write_results(inputs, folder: Path, codebook, encoder, store, engine: str, scheduler, bars) -> None:
+    """``analyse --results DIR``: the streaming engine with events, into a re-openable folder."""
+    from framing.engines import run_local
+    from framing.paths import demo_corpus_path
+
+    if engine == "local":
+        result = run_local(inputs or [str(demo_corpus_path())], codebook, None, encoder, store=store,
+                           out_dir=folder, events=True, progress=bars)
+    else:
+        result = ENGINES[engine](inputs, codebook=codebook, encoder=encoder, store=store, scheduler=scheduler,
+                                 progress=bars, out_dir=folder)
+    bars.close()
+    n_events = int(result.events["event_id"].nunique()) if "events" in result.paths else 0
+    typer.echo(f"{result.n_articles} article(s), {result.n_sentences} sentences and {n_events} events on "
+               f"{result.codebook.id!r} written to {folder}/ ; open it with: framing app --results {folder}",
+               err=True)
 
 
 def _add_model_scores(scores, corpus, model_dir: Path, store):

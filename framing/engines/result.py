@@ -61,6 +61,72 @@ class EngineResult:
             weakref.finalize(self, shutil.rmtree, str(self.out_dir), True)
         self.created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
+    #: The file that makes a folder re-openable with :meth:`open` (written by :meth:`save`).
+    STATE_FILE = "result.json"
+
+    def save(self) -> Path:
+        """Write ``result.json`` (settings, calibration, encoder, engine, tables, provenance) and
+        ``codebook.yaml`` into ``out_dir``, so :meth:`open` — and ``framing app --results`` —
+        can re-open the folder later without re-scoring."""
+        state = {
+            "format": "framing-result/1",
+            "paths": {k: Path(v).name for k, v in self.paths.items()},
+            "settings": self.settings.to_dict(),
+            "calibration": self.calibration.to_dict(),
+            "encoder_id": self.encoder_id,
+            "engine": self.engine,
+            "n_articles": self.n_articles,
+            "n_sentences": self.n_sentences,
+            "seconds": self.seconds,
+            "inputs": self.inputs,
+            "created": self.created,
+            "manifest": self.manifest(),
+        }
+        (self.out_dir / "codebook.yaml").write_text(self.codebook.to_yaml(), encoding="utf-8")
+        target = self.out_dir / self.STATE_FILE
+        tmp = target.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(state, indent=2, default=str), encoding="utf-8")
+        tmp.replace(target)
+        return target
+
+    @classmethod
+    def open(cls, folder: str | Path) -> "EngineResult":
+        """Re-open a results folder written by a run with ``out_dir`` (see :meth:`save`).
+
+        Raises
+        ------
+        ValueError
+            When the folder has no ``result.json`` (not a results folder) or a table it
+            lists is missing.
+        """
+        from framing.codebook import Codebook
+        from framing.scoring import ScoringSettings
+        from framing.scoring.pipeline import Calibration
+
+        folder = Path(folder)
+        state_path = folder / cls.STATE_FILE
+        if not state_path.is_file():
+            raise ValueError(f"{folder}: not a framing results folder (no {cls.STATE_FILE}; write one with "
+                             "`framing analyse PATH... --results DIR`)")
+        try:
+            state = json.loads(state_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{state_path}: not valid JSON ({exc})") from None
+        paths = {k: folder / v for k, v in state.get("paths", {}).items()}
+        missing = [str(p) for p in paths.values() if not p.exists()]
+        if missing:
+            raise ValueError(f"{folder}: tables listed in {cls.STATE_FILE} are missing: {', '.join(missing)}")
+        codebook = Codebook.from_yaml((folder / "codebook.yaml").read_text(encoding="utf-8"),
+                                      source=str(folder / "codebook.yaml"))
+        result = cls(out_dir=folder, paths=paths, codebook=codebook,
+                     settings=ScoringSettings.from_dict(state["settings"]),
+                     calibration=Calibration.from_dict(state["calibration"]), encoder_id=state["encoder_id"],
+                     engine=state.get("engine", {}), n_articles=state.get("n_articles", 0),
+                     n_sentences=state.get("n_sentences", 0), seconds=state.get("seconds", {}),
+                     inputs=state.get("inputs", []))
+        result.created = state.get("created", result.created)
+        return result
+
     def __repr__(self) -> str:
         return (f"EngineResult({self.n_articles} articles, engine={self.engine.get('name')!r}, "
                 f"encoder={self.encoder_id!r}, out_dir='{self.out_dir}')")
@@ -147,6 +213,8 @@ class EngineResult:
         target = self.out_dir / "events.parquet"
         events.to_parquet(target, index=False)
         self.paths["events"] = target
+        if (self.out_dir / self.STATE_FILE).exists():
+            self.save()
         return events
 
     # ------------------------------------------------------------------ provenance / export

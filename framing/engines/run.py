@@ -294,6 +294,8 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
         result.cluster_events()
         result.seconds["events"] = time.perf_counter() - t
         report("events", 1, 1)
+    if not temporary:
+        result.save()
     return result
 
 

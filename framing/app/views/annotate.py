@@ -23,6 +23,12 @@ def render() -> None:
     """The page inside the app: current corpus, codebook and store from ``framing.app.state``."""
     from framing.app import state
 
+    if state.results_folder() is not None:
+        from framing.app.views import results
+
+        st.title("Annotate")
+        results.render_unavailable("Annotate")
+        return
     corpus = state.current_corpus()
     if corpus is None:
         st.error(f"The corpus could not be read: {state.corpus_error()}")

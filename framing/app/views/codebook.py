@@ -243,6 +243,13 @@ def _rescore(cb: Codebook) -> None:
 
 def render() -> None:
     st.title("Codebook")
+    if state.results_folder() is not None:
+        db = state.results_db_or_error()
+        if db is not None:
+            st.caption("The codebook the results folder was scored with (read-only here: editing a codebook "
+                       "needs re-scoring; run `framing analyse PATH... --codebook FILE --results DIR`).")
+            _view(db.codebook)
+        return
     cb = state.current_codebook()
     if st.session_state.get("codebook_error"):
         st.error(st.session_state.pop("codebook_error"))

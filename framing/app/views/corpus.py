@@ -159,6 +159,13 @@ def _articles(corpus) -> None:
 
 def render() -> None:
     st.title("Corpus")
+    if state.results_folder() is not None:
+        from framing.app.views import results
+
+        db = state.results_db_or_error()
+        if db is not None:
+            results.render_corpus(db)
+        return
     src = state.corpus_source()
     st.markdown(f"**Open now:** {md(src['label'])}")
     _choose_source()

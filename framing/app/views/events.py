@@ -189,6 +189,13 @@ def _side_by_side(analysis, rows: pd.DataFrame) -> None:
 
 def render() -> None:
     st.title("Events")
+    if state.results_folder() is not None:
+        from framing.app.views import results
+
+        db = state.results_db_or_error()
+        if db is not None:
+            results.render_events(db)
+        return
     analysis = state.analysis_or_prompt()
     if analysis is None:
         return

@@ -84,6 +84,13 @@ def _figure_bytes(key: str, name: str, fmt: str, _analysis) -> bytes:
 
 def render() -> None:
     st.title("Export")
+    if state.results_folder() is not None:
+        from framing.app.views import results
+
+        db = state.results_db_or_error()
+        if db is not None:
+            results.render_export(db)
+        return
     analysis = state.analysis_or_prompt()
     if analysis is None:
         return

@@ -8,27 +8,51 @@ from framing.app import charts, state
 from framing.app.highlight import colour_map
 
 TERMS_SHOWN = 25
+#: Articles per outlet in the strip plot of a results folder (a seeded sample).
+STRIP_SAMPLE = 300
 
 
 def render() -> None:
     st.title("Outlets")
+    if state.results_folder() is not None:
+        db = state.results_db_or_error()
+        if db is None:
+            return
+        counts = state.results_query("outlet_counts")
+        st.caption(f"{int(counts.sum()):,} articles from {len(counts)} outlet(s), codebook `{db.codebook.id}` "
+                   "(results folder).")
+        _choose_outlets(counts)
+        outlets = state.compared_outlets(counts=counts)
+        _render(db.codebook, state.results_comparison(outlets),
+                lambda axis_id: state.results_query("axis_sample", axis_id, tuple(outlets), per_outlet=STRIP_SAMPLE),
+                db.time_freq(), sampled=True)
+        return
     analysis = state.analysis_or_prompt()
     if analysis is None:
         return
-    cb = analysis.codebook
     scores = analysis.scores
-    n_outlets = scores["outlet"].nunique()
-    st.caption(f"{len(scores):,} articles from {n_outlets} outlet(s), codebook `{cb.id}`.")
+    st.caption(f"{len(scores):,} articles from {scores['outlet'].nunique()} outlet(s), codebook "
+               f"`{analysis.codebook.id}`.")
     counts = state.outlet_counts(analysis)
+    _choose_outlets(counts)
+    tables = state.comparison_tables(analysis, "outlet")
+    compared = scores[scores["outlet"].astype(str).isin(state.compared_outlets(analysis))]
+    _render(analysis.codebook, tables, lambda axis_id: compared, state.time_freq(scores["published"]))
+
+
+def _choose_outlets(counts) -> None:
     if len(counts) > state.TOP_OUTLETS:
         st.number_input(f"Compare the outlets with the most articles (of {len(counts)})", min_value=2,
                         max_value=len(counts), value=state.TOP_OUTLETS, step=1, key=state.TOP_OUTLETS_KEY)
-        outlets = state.compared_outlets(analysis)
+        outlets = state.compared_outlets(counts=counts)
         left_out = int(counts.iloc[len(outlets):].sum())
         st.caption(f"{len(outlets)} outlets with {int(counts.iloc[:len(outlets)].sum()):,} articles compared; "
                    f"{len(counts) - len(outlets)} smaller outlets ({left_out:,} articles) left out. "
                    "More outlets take longer: every pair is tested.")
-    tables = state.comparison_tables(analysis, "outlet")
+
+
+def _render(cb, tables, strip_rows, freq: str, sampled: bool = False) -> None:
+    """The page body: ``strip_rows(axis_id)`` gives the articles (with ``axis:<id>``) for the strip plot."""
     colours = colour_map(cb.frame_ids)
 
     st.subheader("Frames by outlet")
@@ -44,11 +68,13 @@ def render() -> None:
         axis_ids = cb.axis_ids
         axis_id = axis_ids[0] if len(axis_ids) == 1 else st.selectbox(
             "Axis", axis_ids, format_func=lambda a: cb.axis(a).label, key="strip_axis")
-        compared = scores[scores["outlet"].astype(str).isin(state.compared_outlets(analysis))]
-        st.altair_chart(charts.axis_strip(compared, cb, axis_id), key="strip")
+        st.altair_chart(charts.axis_strip(strip_rows(axis_id), cb, axis_id), key="strip")
         axis = cb.axis(axis_id)
-        st.caption(f"Each dot is an article; the black tick is the outlet mean. Left: "
-                   f"{cb.frame(axis.pole_a).label} (+1); right: {cb.frame(axis.pole_b).label} (−1).")
+        st.caption(("Each dot is an article (a seeded sample of up to "
+                    f"{STRIP_SAMPLE} per outlet)" if sampled else "Each dot is an article")
+                   + ("; the black tick is the mean of the dots shown. " if sampled else
+                      "; the black tick is the outlet mean. ")
+                   + f"Left: {cb.frame(axis.pole_a).label} (+1); right: {cb.frame(axis.pole_b).label} (−1).")
 
     differences = tables.get("differences")
     if differences is not None and not differences.empty:
@@ -88,5 +114,5 @@ def render() -> None:
         chosen = st.selectbox("Outlet", outlets, key="prevalence_outlet")
         st.altair_chart(charts.prevalence_lines(prevalence[prevalence["outlet"].astype(str) == chosen], cb,
                                                 colours), key="prevalence")
-        unit = "week" if state.time_freq(scores["published"]) == "W" else "month"
+        unit = "week" if freq == "W" else "month"
         st.caption(f"Mean frame score of the outlet's articles per {unit}.")

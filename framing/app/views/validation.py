@@ -28,6 +28,12 @@ def render() -> None:
     """The page inside the app: inputs from ``framing.app.state``."""
     from framing.app import state
 
+    if state.results_folder() is not None:
+        from framing.app.views import results
+
+        st.title("Validation")
+        results.render_unavailable("Validation")
+        return
     corpus = state.current_corpus()
     if corpus is None:
         st.error(f"The corpus could not be read: {state.corpus_error()}")

@@ -45,10 +45,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start(paths: Path, db: Path, log: Path, encoder: str) -> tuple[subprocess.Popen, str]:
+def _start(paths: Path | None, db: Path, log: Path, encoder: str,
+           extra_env: dict | None = None) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    env = dict(os.environ, FRAMING_APP_PATHS=str(paths), FRAMING_DB=str(db), FRAMING_APP_ENCODER=encoder,
-               FRAMING_LOG_LEVEL="INFO")
+    env = dict(os.environ, FRAMING_DB=str(db), FRAMING_APP_ENCODER=encoder, FRAMING_LOG_LEVEL="INFO",
+               **(extra_env or {}))
+    env.pop("FRAMING_APP_PATHS", None)
+    if paths is not None:
+        env["FRAMING_APP_PATHS"] = str(paths)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",

@@ -37,6 +37,9 @@ from framing.engines.result import EngineResult
 
 log = logging.getLogger(__name__)
 
+#: Outlets compared by default (the ones with most articles): the app's Outlets page and
+#: ``framing analyse --results`` use it.
+TOP_OUTLETS = 20
 #: Columns of the event list (one row per event).
 EVENT_COLUMNS = ["event_id", "event_label", "headline", "event_size", "n_outlets", "outlets", "event_start",
                  "event_end"]

@@ -155,6 +155,17 @@ def legend_html(colours: Mapping[str, str], labels: Mapping[str, str] | None = N
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()<>#~$|!{}])")
 
 
+def code(text) -> str:
+    """Untrusted text as an inline Markdown code span (shown verbatim: no escaping inside).
+
+    >>> code("/tmp/my_results")
+    '`/tmp/my_results`'
+    >>> code("a`b")
+    "`a'b`"
+    """
+    return "`" + str(text).replace("`", "'").replace("\n", " ") + "`"
+
+
 def md(text) -> str:
     """Backslash-escape Markdown syntax in untrusted text shown through ``st.markdown``/``st.caption``.
 

@@ -35,8 +35,9 @@ import streamlit as st
 import framing
 from framing.codebook import Codebook, CodebookError, builtin_ids
 from framing.corpus import Corpus
-from framing.app.highlight import md
+from framing.app.highlight import code, md
 from framing.paths import default_db_path, demo_corpus_path
+from framing.results import TOP_OUTLETS as _TOP_OUTLETS
 
 log = logging.getLogger(__name__)
 
@@ -509,7 +510,7 @@ def analysis_or_prompt():
     st.info(
         f"The corpus has {len(corpus):,} articles and is not scored yet with codebook "
         f"`{current_codebook().id}`. Scoring embeds every sentence once (cached in the store "
-        f"`{md(store_path())}`), which takes a few minutes per thousand articles on a CPU."
+        f"{code(store_path())}), which takes a few minutes per thousand articles on a CPU."
     )
     if st.button(f"Score {len(corpus):,} articles", type="primary", key="score_now"):
         start_scoring()
@@ -601,7 +602,7 @@ def _key_str(key: tuple | None) -> str:
 
 
 #: Outlets compared by default (all of them when there are no more than this).
-TOP_OUTLETS = 20
+TOP_OUTLETS = _TOP_OUTLETS
 TOP_OUTLETS_KEY = "compare_top_n"
 
 
@@ -715,7 +716,7 @@ def _results_sidebar() -> None:
     st.caption(f"{md(db.codebook.name)} (`{db.codebook.id}`)  \n{len(db.codebook.frames)} frames · "
                f"{len(db.codebook.axes)} axes")
     st.markdown("**Scores**")
-    st.caption(f"scored with `{md(info['encoder'][:48])}` · {info['engine'].get('name', '?')} engine")
+    st.caption(f"scored with {code(info['encoder'][:48])} · {info['engine'].get('name', '?')} engine")
 
 
 def follow_goto(pages: list) -> None:

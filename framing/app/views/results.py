@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from framing.app import state
-from framing.app.highlight import md
+from framing.app.highlight import code, md
 from framing.app.views import events as event_views
 
 PAGE_SIZE = event_views.PAGE_SIZE
@@ -39,7 +39,7 @@ class _Slice:
 def _summary_caption(info: dict) -> None:
     st.caption(f"{info['articles']:,} articles from {info['outlets']} outlets · {info['events']:,} events, "
                f"{info['multi_outlet_events']:,} covered by two or more outlets · results folder "
-               f"`{md(info['folder'])}`")
+               f"{code(info['folder'])}")
 
 
 # ----------------------------------------------------------------- Events
@@ -124,7 +124,7 @@ def _pick_articles(db) -> None:
 # ----------------------------------------------------------------- Corpus
 def render_corpus(db) -> None:
     info = state.results_query("summary")
-    st.markdown(f"**Open now:** results folder `{md(info['folder'])}`")
+    st.markdown(f"**Open now:** results folder {code(info['folder'])}")
     st.caption("Scored outside the app (`framing analyse PATH... --results DIR`). To score another corpus in the "
                "app, start it with `framing app PATH...`.")
     cols = st.columns(5)
@@ -133,7 +133,7 @@ def render_corpus(db) -> None:
                                           ("off-topic", info["off_topic"])]):
         col.metric(label, f"{value:,}")
     first, last = info["first"], info["last"]
-    st.caption(f"Published {event_views._date(first)} – {event_views._date(last)} · encoder `{md(info['encoder'])}`"
+    st.caption(f"Published {event_views._date(first)} – {event_views._date(last)} · encoder {code(info['encoder'])}"
                f" · codebook `{info['codebook']}` · {info['engine'].get('name', '?')} engine · scored "
                f"{info['created']}")
     counts = state.results_query("outlet_counts")
@@ -145,8 +145,13 @@ def render_corpus(db) -> None:
     per_month = state.results_query("articles_per_period", "month")
     if not per_month.empty:
         st.subheader("Articles per month")
+        import altair as alt
+
         monthly = per_month.groupby("period", as_index=False)["n"].sum()
-        st.bar_chart(monthly, x="period", y="n", height=240)
+        st.altair_chart(alt.Chart(monthly).mark_bar().encode(
+            x=alt.X("yearmonth(period):T", title=None), y=alt.Y("n:Q", title="articles"),
+            tooltip=[alt.Tooltip("yearmonth(period):T", title="month"), alt.Tooltip("n:Q", title="articles")],
+        ).properties(height=240), key="per_month")
 
 
 # ----------------------------------------------------------------- Export
@@ -202,4 +207,4 @@ def _xlsx(key: str, _tables: dict) -> bytes:
 def render_unavailable(page: str) -> None:
     st.info(f"The {page} page works on a corpus opened in the app (`framing app PATH...`), where coders' "
             "answers are stored beside the articles. This app is showing a results folder scored outside it "
-            f"(`{md(state.results_folder())}`).")
+            f"({code(state.results_folder())}).")

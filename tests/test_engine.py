@@ -174,6 +174,27 @@ def test_export_streams_parquet_with_manifest(seed_corpus, hashing_encoder, tmp_
     assert len(pd.read_parquet(tmp_path / "out" / "scores.parquet")) == len(seed_corpus)
 
 
+def test_streamed_export_joins_events_in_input_order(seed_corpus, hashing_encoder, tmp_path):
+    import json
+
+    result = run_local(seed_corpus, encoder=hashing_encoder, out_dir=tmp_path / "run", events=True)
+    expected = result.scores
+    assert expected["event_id"].notna().all()
+    for fmt in ("parquet", "csv"):
+        written = result.export(tmp_path / fmt, format=fmt)
+        assert sorted(p.name for p in written) == sorted([f"evidence.{fmt}", f"events.{fmt}", "manifest.json",
+                                                          f"scores.{fmt}"])
+        got = (pd.read_parquet if fmt == "parquet" else pd.read_csv)(tmp_path / fmt / f"scores.{fmt}")
+        assert got["article_id"].tolist() == expected["article_id"].tolist()
+        assert got["event_id"].tolist() == expected["event_id"].tolist()
+        assert list(got.columns) == list(expected.columns)
+        frame_cols = [c for c in expected.columns if c.startswith("frame:")]
+        assert np.allclose(got[frame_cols].to_numpy(float), expected[frame_cols].to_numpy(float))
+        manifest = json.loads((tmp_path / fmt / "manifest.json").read_text())
+        assert manifest["rows"]["scores"] == len(seed_corpus) and manifest["format"] == fmt
+        assert manifest["rows"]["evidence"] == len(result.evidence)
+
+
 # ---------------------------------------------------------------------- Dask engine
 def test_dask_matches_local_on_seed_with_real_model(seed_corpus, client):
     local = run_local(seed_corpus, encoder=None, partition_size=2)

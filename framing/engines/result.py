@@ -247,8 +247,9 @@ class EngineResult:
     def export(self, path: str | Path, format: str | None = None, *, long: bool = False) -> list[Path]:
         """Write scores, evidence and events (and components with ``long=True``) + ``manifest.json``.
 
-        Parquet output into a folder is streamed (files copied, never loaded); other
-        formats go through :func:`framing.export.export_tables` and load the tables.
+        Parquet or CSV into a folder is streamed by DuckDB (the scores joined with their
+        events on the way; memory bounded by DuckDB's limit, whatever the corpus size);
+        other formats go through :func:`framing.export.export_tables` and load the tables.
         """
         from framing.export import export_tables
 
@@ -256,19 +257,62 @@ class EngineResult:
                 (["components"] if long else [])
         path = Path(path)
         fmt = (format or path.suffix.lstrip(".") or "csv").lower()
-        if fmt == "parquet" and not path.suffix and "events" not in self.paths:
-            path.mkdir(parents=True, exist_ok=True)
-            written = []
-            for name in names:
-                shutil.copyfile(self.paths[name], path / f"{name}.parquet")
-                written.append(path / f"{name}.parquet")
-            manifest = self.manifest()
-            manifest["outputs"] = [p.name for p in written]
-            (path / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
-            return written + [path / "manifest.json"]
+        if fmt in ("parquet", "csv") and not path.suffix:
+            return self._export_streamed(path, names, fmt)
         tables = {name: (self.scores if name == "scores" else self._read(name)) for name in names}
         return export_tables(tables, path, format=format, manifest=self.manifest())
+
+    def _export_streamed(self, folder: Path, names: list[str], fmt: str) -> list[Path]:
+        import duckdb
+
+        from framing.store import _memory_limit
+
+        def src(name: str) -> str:
+            return "read_parquet('" + str(self.paths[name]).replace("'", "''") + "')"
+
+        folder.mkdir(parents=True, exist_ok=True)
+        options = "(FORMAT PARQUET, COMPRESSION ZSTD)" if fmt == "parquet" else "(FORMAT CSV, HEADER)"
+        written, rows = [], {}
+        con = duckdb.connect(config={"memory_limit": _memory_limit(), "preserve_insertion_order": True})
+        try:
+            for name in names:
+                query = f"SELECT * FROM {src(name)}"
+                if name == "scores" and "events" in self.paths:
+                    cols = [r[0] for r in con.execute(f"DESCRIBE {query}").fetchall()]
+                    select = ", ".join(_event_columns(cols))
+                    query = (f"SELECT {select} FROM "
+                             f"(SELECT *, row_number() OVER () AS _row FROM {src('scores')}) s LEFT JOIN "
+                             f"(SELECT DISTINCT ON (article_id) article_id, event_id, event_label "
+                             f"FROM {src('events')}) e USING (article_id) ORDER BY s._row")
+                target = folder / f"{name}.{fmt}"
+                con.execute(f"COPY ({query}) TO '{str(target).replace(chr(39), chr(39) * 2)}' {options}")
+                rows[name] = con.execute(f"SELECT count(*) FROM {src(name)}").fetchone()[0]
+                written.append(target)
+        finally:
+            con.close()
+        manifest = self.manifest()
+        manifest["outputs"] = [p.name for p in written]
+        manifest["rows"] = rows
+        manifest["format"] = fmt
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
+        return written + [folder / "manifest.json"]
 
     def cleanup(self) -> None:
         """Delete ``out_dir`` (when the run made it in a temporary folder)."""
         shutil.rmtree(self.out_dir, ignore_errors=True)
+
+
+def _event_columns(cols: list[str]) -> list[str]:
+    """SQL select list of the scores (alias ``s``) with ``event_id``/``event_label`` from the
+    events (alias ``e``), in the column order of :attr:`EngineResult.scores`."""
+    out = []
+    for c in cols:
+        if c == "event_id":
+            out += ["e.event_id"] + ([] if "event_label" in cols else ["e.event_label"])
+        elif c == "event_label":
+            out.append("e.event_label")
+        else:
+            out.append('s."' + c.replace('"', '""') + '"')
+    if "event_id" not in cols:
+        out += ["e.event_id", "e.event_label"]
+    return out

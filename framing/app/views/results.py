@@ -139,7 +139,7 @@ def render_corpus(db) -> None:
     counts = state.results_query("outlet_counts")
     st.subheader("Articles per outlet")
     top = counts.head(40).rename_axis("outlet").reset_index(name="articles")
-    st.bar_chart(top, x="outlet", y="articles", horizontal=True, sort="-articles", height=max(240, 18 * len(top)))
+    st.bar_chart(top, x="outlet", y="articles", horizontal=True, sort="-articles", height=max(240, 24 * len(top)))
     if len(counts) > 40:
         st.caption(f"The 40 outlets with most articles of {len(counts)}.")
     per_month = state.results_query("articles_per_period", "month")

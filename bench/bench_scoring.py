@@ -16,6 +16,7 @@ Usage (from the repo root)::
     .venv/bin/python bench/bench_scoring.py            # all 3,428 articles
     .venv/bin/python bench/bench_scoring.py --limit 300
     .venv/bin/python bench/bench_scoring.py --fast-encoder   # pipeline overhead + warm re-score, full scale
+    .venv/bin/python bench/bench_scoring.py --encoder onnx   # the int8 ONNX model (or static)
 """
 
 from __future__ import annotations
@@ -89,6 +90,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="score only the first N articles")
     parser.add_argument("--codebook", default="south-asia-security")
+    parser.add_argument("--encoder", default=None,
+                        help="sentence-transformers (default), onnx, static or a model directory; the bare "
+                             "encode is then that encoder's own encode() of the same sentences")
     parser.add_argument("--fast-encoder", action="store_true",
                         help="use a deterministic hashing encoder instead of the model: measures the pipeline's own "
                              "overhead (segmentation, cache, scoring) and the warm re-score at full scale in minutes")
@@ -112,7 +116,7 @@ def main() -> None:
     if args.limit:
         corpus = Corpus(corpus.articles[: args.limit], corpus.report)
     codebook = Codebook.load(args.codebook)
-    encoder = HashEncoder() if args.fast_encoder else get_encoder()
+    encoder = HashEncoder() if args.fast_encoder else get_encoder(args.encoder)
     encoder.encode(["warm-up sentence one.", "A second warm-up sentence."])
     rss_model = rss_mb()
 
@@ -145,7 +149,7 @@ def main() -> None:
 
         # ---- bare encode of the same distinct sentences
         t, c = time.perf_counter(), time.process_time()
-        if args.fast_encoder:
+        if args.fast_encoder or not hasattr(encoder, "model") or args.encoder not in (None, "sentence-transformers"):
             encoder.encode(unique)
         else:
             encoder.model.encode(unique, batch_size=encoder.batch_size, normalize_embeddings=True,

@@ -1,6 +1,7 @@
 """Frame classification accuracy on the real labelled sets, 5-fold CV (seeded).
 
     .venv/bin/python bench/bench_validation.py [--sets frac,climate] [--methods baseline,zeroshot,supervised,fewshot]
+        [--encoder minilm|mpnet|minilm+mpnet|<model dir>]
 
 Sets (read from ../shared/eval, never copied):
 * frac_sentences: 523 sentences, one of 10 merged Media-Frames labels (single-label);
@@ -19,6 +20,10 @@ Methods:
                then the same head).
 Micro/macro-F1 on pooled out-of-fold predictions with 95% bootstrap intervals (1,000 resamples).
 Sentence embeddings are cached in bench/_out/validation_embeddings.duckdb (re-runs are cheap).
+
+--encoder (a framing.encoders.get_encoder name; default all-MiniLM-L6-v2) replaces the frozen
+encoder of baseline, zeroshot and supervised; "a+b" concatenates two encoders' vectors (each cached
+under its own model id). Rows of a non-default encoder are stored as "<method>@<encoder>".
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 EVAL = Path(os.environ.get("FRAMING_EVAL_DIR", REPO.parent / "shared" / "eval"))
 OUT = REPO / "bench" / "_out"
+DEFAULT_ENCODER_NAME = "minilm"
+DEFAULT_NAMES = ("", "minilm", "sentence-transformers")
 
 # codebook frame id -> dataset label (explicit; frames mapped to None are not used)
 POLICY_TO_FRAC = {
@@ -191,11 +198,13 @@ def main(argv=None):
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--n-boot", type=int, default=1000)
     parser.add_argument("--json", type=Path, default=OUT / "bench_validation.json")
+    parser.add_argument("--encoder", default=DEFAULT_ENCODER_NAME,
+                        help="frozen encoder: minilm (default), mpnet, a local model directory, or names joined by '+'")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("framing.validate").setLevel(logging.INFO)
 
-    from framing.encoders import get_encoder
+    from framing.encoders import ConcatEncoder, get_encoder, set_torch_threads
     from framing.store import Store
     from framing.validate.fewshot import FewShotClassifier
     from framing.validate.supervised import FrameClassifier, cross_validate
@@ -203,12 +212,18 @@ def main(argv=None):
     sets = load_sets()
     OUT.mkdir(parents=True, exist_ok=True)
     store = Store(OUT / "validation_embeddings.duckdb")
-    encoder = MemoEncoder(get_encoder(), store)
+    set_torch_threads()  # FRAMING_NUM_THREADS when set
+    names = [n.strip() for n in args.encoder.split("+")]
+    parts = [MemoEncoder(get_encoder(None if n in DEFAULT_NAMES else n), store) for n in names]
+    encoder = parts[0] if len(parts) == 1 else ConcatEncoder(parts)  # each part cached under its own id
+    suffix = "" if args.encoder in DEFAULT_NAMES else f"@{args.encoder}"
     results = json.loads(args.json.read_text()) if args.json.exists() else {}
     for name in args.sets.split(","):
         data = sets[name]
         multi = data["multi"]
         for method in args.methods.split(","):
+            if suffix and method.startswith("fewshot"):
+                sys.exit(f"{method} fine-tunes its own MiniLM: --encoder does not apply to it")
             t0 = time.perf_counter()
             if method == "zeroshot":
                 res = zero_shot(data, encoder, store, args.n_boot)
@@ -235,8 +250,9 @@ def main(argv=None):
             res["seconds"] = time.perf_counter() - t0
             row = {k: float(res[k]) for k in ("micro", "micro_lo", "micro_hi", "macro", "macro_lo", "macro_hi",
                                               "seconds")}
-            results.setdefault(name, {})[method] = row
-            print(f"{name:8s} {method:15s} micro-F1 {row['micro']:.3f} [{row['micro_lo']:.3f}, {row['micro_hi']:.3f}]"
+            results.setdefault(name, {})[method + suffix] = row
+            print(f"{name:8s} {method + suffix:15s} micro-F1 {row['micro']:.3f}"
+                  f" [{row['micro_lo']:.3f}, {row['micro_hi']:.3f}]"
                   f"  macro-F1 {row['macro']:.3f} [{row['macro_lo']:.3f}, {row['macro_hi']:.3f}]"
                   f"  {row['seconds']:.0f} s", flush=True)
             args.json.write_text(json.dumps(results, indent=2))

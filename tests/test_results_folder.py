@@ -124,6 +124,9 @@ def test_cli_writes_and_the_app_command_checks_a_results_folder(tmp_path, seed_p
     result = runner.invoke(cli, ["analyse", str(seed_path), "--results", str(out), "--no-cache"])
     assert result.exit_code == 0, result.output
     assert f"open it with: framing app --results {out}" in result.output
+    assert "Ingest report" in result.output and (out / "corpus.duckdb").exists()
+    assert json.loads((out / "result.json").read_text())["inputs"] == [str(seed_path)]
+    assert list((out / "comparison").glob("*/tables.json")), "the outlet comparison is precomputed"
     assert ResultsDB(out).n_articles == 5
     bad = runner.invoke(cli, ["analyse", str(seed_path), "--results", str(out), "--out", str(tmp_path / "x.csv")])
     assert bad.exit_code == 1 and "does not combine" in bad.output

@@ -217,16 +217,35 @@ def analyse_command(
 
 
 def _write_results(inputs, folder: Path, codebook, encoder, store, engine: str, scheduler, bars) -> None:
-    """``analyse --results DIR``: the streaming engine with events, into a re-openable folder."""
-    from framing.engines import run_local
+    """``analyse --results DIR``: ingest the inputs into ``DIR/corpus.duckdb`` (streamed, with the
+    ingest report), then score that store partition by partition (local or Dask engine) with
+    events, into a re-openable results folder."""
+    from framing.cli.ingest_cmd import _print_report
+    from framing.engines import run_dask, run_local
+    from framing.ingest import ingest
     from framing.paths import demo_corpus_path
+    from framing.store import Store
 
-    if engine == "local":
-        result = run_local(inputs or [str(demo_corpus_path())], codebook, None, encoder, store=store,
-                           out_dir=folder, events=True, progress=bars)
-    else:
-        result = ENGINES[engine](inputs, codebook=codebook, encoder=encoder, store=store, scheduler=scheduler,
-                                 progress=bars, out_dir=folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    corpus_db = folder / "corpus.duckdb"
+    for stale in (corpus_db, corpus_db.with_name(corpus_db.name + ".wal")):
+        stale.unlink(missing_ok=True)  # a re-run into the same folder starts from its own inputs only
+    paths = inputs or [str(demo_corpus_path())]
+    with Store(corpus_db) as corpus_store:
+        report = ingest(paths, corpus_store, progress=lambda done, total: bars("read", done, total or done))
+    bars.close()
+    _print_report(report, str(corpus_db))
+    if report.kept == 0:
+        _fail("no articles to score (see the ingest report above)")
+    with Store(corpus_db, read_only=True) as corpus_store:
+        if engine == "local":
+            result = run_local(corpus_store, codebook, None, encoder, store=store, out_dir=folder, events=True,
+                               progress=bars)
+        else:
+            result = run_dask(corpus_store, codebook, None, encoder, scheduler=scheduler, out_dir=folder,
+                              events=True, progress=bars)
+    result.inputs = [str(p) for p in paths]
+    result.save()
     bars.close()
     n_events = int(result.events["event_id"].nunique()) if "events" in result.paths else 0
     from framing.results import TOP_OUTLETS, ResultsDB

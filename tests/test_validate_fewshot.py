@@ -49,3 +49,13 @@ def test_fewshot_fit_save_load(tmp_path):
     again = load_model(out)
     assert again.encoder_id_ == clf.encoder_.model_id
     assert np.allclose(again.predict_proba(X[:3]), clf.predict_proba(X[:3]), atol=1e-4)
+
+
+def test_base_model_names_resolve_or_fail_clearly(tmp_path):
+    from framing.encoders import default_model_dir
+    from framing.validate.fewshot import _base_model_dir
+
+    assert _base_model_dir(None) == _base_model_dir("minilm") == default_model_dir()
+    assert _base_model_dir(str(default_model_dir())) == default_model_dir()
+    with pytest.raises(ValueError, match="expected 'minilm', 'mpnet' or a sentence-transformers folder"):
+        _base_model_dir(tmp_path)

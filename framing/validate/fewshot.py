@@ -128,6 +128,21 @@ def make_pairs(labels: list[frozenset], n_pairs: int, rng: np.random.Generator) 
     return pairs
 
 
+def _base_model_dir(base_model) -> Path:
+    """The sentence-transformers folder to fine-tune: ``None``/"minilm"/"sentence-transformers"
+    (the default all-MiniLM-L6-v2), "mpnet" (all-mpnet-base-v2 from its PyPI parts) or a folder."""
+    from framing.encoders import default_model_dir, mpnet_model_dir
+
+    if base_model in (None, "", "minilm", "sentence-transformers"):
+        return default_model_dir()
+    if base_model == "mpnet":
+        return mpnet_model_dir()
+    path = Path(base_model)
+    if not (path / "config.json").exists() and not (path / "modules.json").exists():
+        raise ValueError(f"base model {base_model!r}: expected 'minilm', 'mpnet' or a sentence-transformers folder")
+    return path
+
+
 def fine_tune(texts, label_sets, *, base_model=None, n_pairs: int | None = None, epochs: int = 1, batch_size: int = 16,
               learning_rate: float = 2e-5, chunk_sentences: int = 3, max_seq_length: int = 128,
               max_steps: int | None = None, random_state: int = 0):
@@ -138,7 +153,8 @@ def fine_tune(texts, label_sets, *, base_model=None, n_pairs: int | None = None,
     texts : sequence of str or of list of str
     label_sets : sequence of iterable of str
     base_model : str or Path, optional
-        Local sentence-transformers directory (default: the bundled all-MiniLM-L6-v2).
+        "minilm" (default: the bundled all-MiniLM-L6-v2), "mpnet" (all-mpnet-base-v2, optional
+        extra ``framing[mpnet]``) or a local sentence-transformers directory.
     n_pairs : int, optional
         Pairs per epoch (default ``min(2000, 2 * n_units)``: one epoch stays CPU-feasible).
     epochs : int, default 1
@@ -161,8 +177,6 @@ def fine_tune(texts, label_sets, *, base_model=None, n_pairs: int | None = None,
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.losses import CosineSimilarityLoss
 
-    from framing.encoders import default_model_dir
-
     t0 = time.perf_counter()
     torch.manual_seed(random_state)
     rng = np.random.default_rng(random_state)
@@ -170,7 +184,7 @@ def fine_tune(texts, label_sets, *, base_model=None, n_pairs: int | None = None,
     sets = [frozenset(str(v) for v in s) for s in label_sets]
     if len(docs) != len(sets):
         raise ValueError(f"{len(docs)} texts but {len(sets)} label sets")
-    path = Path(base_model) if base_model else default_model_dir()
+    path = _base_model_dir(base_model)
     model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
     model.max_seq_length = max_seq_length
     loss_fn = CosineSimilarityLoss(model)
@@ -228,7 +242,8 @@ class FewShotClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     base_model : str or Path, optional
-        Local sentence-transformers directory to fine-tune (default all-MiniLM-L6-v2).
+        What to fine-tune: "minilm" (default all-MiniLM-L6-v2), "mpnet" or a local
+        sentence-transformers directory.
     codebook, labels, multi_label, tfidf, store, random_state
         As for :class:`FrameClassifier` (the head).
     n_pairs, epochs, batch_size, learning_rate, chunk_sentences, max_seq_length, max_steps

@@ -171,7 +171,8 @@ def render_export(db) -> None:
     files = sorted(p for p in folder.iterdir() if p.is_file())
     st.dataframe(pd.DataFrame({"file": [p.name for p in files], "size": [_size(p) for p in files]}),
                  hide_index=True, key="results_files")
-    st.caption("Scores, evidence, events, components and articles as Parquet, the codebook and `result.json` "
+    st.caption("Scores, evidence, events, components and articles as Parquet, the ingested corpus "
+               "(`corpus.duckdb`, when written by `framing analyse --results`), the codebook and `result.json` "
                "(versions, encoder, codebook sha256, settings, calibration, engine and inputs). Convert them "
                "with `framing.engines.EngineResult.open(DIR).export(PATH, format=...)` or read them with "
                "DuckDB/pandas directly.")

@@ -272,3 +272,49 @@ class ResultsDB:
             table.to_parquet(folder / f"{name}.parquet", index=False)
         done.write_text(json.dumps({"tables": list(tables), "outlets": outlets, "by": by}))
         return tables
+
+
+class ResultsCorpus:
+    """The articles of a results folder as the Annotate and Validation pages read a corpus:
+    its length, a small frame of ids and outlets (for drawing samples), and articles fetched
+    one by one by id — never every text at once.
+
+    Parameters
+    ----------
+    db : ResultsDB
+    """
+
+    def __init__(self, db: ResultsDB):
+        self.db = db
+        self._frame: pd.DataFrame | None = None
+
+    def __len__(self) -> int:
+        return self.db.n_articles
+
+    def to_frame(self) -> pd.DataFrame:
+        """``article_id, outlet, published, title`` of every article, in input order."""
+        if self._frame is None:
+            self._frame = self.db._query("SELECT article_id, CAST(outlet AS VARCHAR) AS outlet, published, title "
+                                         "FROM scores ORDER BY rowno")
+        return self._frame
+
+    def __getitem__(self, article_id: str):
+        from framing.corpus import Article
+
+        rows = self.db._query("SELECT a.* FROM articles a WHERE a.article_id = ?", [str(article_id)])
+        if rows.empty:
+            raise KeyError(f"no article {article_id!r} in the results folder {self.db.folder}")
+        row = rows.iloc[0].to_dict()
+        published = row.get("published")
+        published = None if published is None or pd.isna(published) else pd.Timestamp(published).date()
+        return Article(article_id=str(row["article_id"]), outlet=str(row.get("outlet") or ""), published=published,
+                       title=str(row.get("title") or ""), text=str(row.get("text") or ""),
+                       url=str(row.get("url") or ""))
+
+    def texts(self, article_ids) -> dict[str, str]:
+        """article_id -> text for these articles (those in the folder)."""
+        return self.db.texts(article_ids)
+
+    def scores_for(self, article_ids) -> pd.DataFrame:
+        """Score rows of these articles (what the Validation page compares with the coders)."""
+        return self.db.articles(article_ids)

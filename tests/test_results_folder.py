@@ -200,8 +200,29 @@ def test_app_pages_on_a_results_folder(monkeypatch, folder, db):
 
     at = _app(monkeypatch, folder, "codebook")
     assert any("read-only" in c.value for c in at.caption)
-    at = _app(monkeypatch, folder, "annotate")
-    assert any("results folder" in i.value for i in at.info)
+
+
+@pytest.mark.slow
+def test_coding_and_validation_on_a_results_folder(monkeypatch, folder, db):
+    # two coders code the first sampled article; answers go to DIR/annotations.duckdb
+    for coder in ("ann", "bob"):
+        at = _app(monkeypatch, folder, "annotate")
+        assert at.header[0].value == "Annotate"
+        at.text_input(key="annotate:coder").input(coder).run()
+        assert not at.exception, [e.value for e in at.exception]
+        boxes = [c for c in at.checkbox if c.key.endswith(":state_under_siege")]
+        assert len(boxes) == 1
+        at.checkbox(key=boxes[0].key).check().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert any(f"1 of " in p.proto.text and coder in p.proto.text for p in at.get("progress"))
+    assert (folder / "annotations.duckdb").exists()
+    at = _app(monkeypatch, folder, "validation")
+    assert at.header[0].value == "Validation"
+    assert any("1 articles, 2 coder(s)" in m.value for m in at.markdown)
+    assert at.selectbox(key="validation:model").options[0].startswith("Zero-shot")
+    tables = [f.value for f in at.dataframe]
+    assert any("alpha" in t.columns for t in tables)
+    assert any({"coder", "alpha"} <= set(t.columns) for t in tables), "model vs each coder"
 
 
 @pytest.mark.slow

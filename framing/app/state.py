@@ -561,6 +561,31 @@ def results_db():
     return _results_db(folder, _results_stamp(folder))[0]
 
 
+@st.cache_resource(show_spinner=False)
+def _results_corpus(folder: str, stamp: float):
+    from framing.results import ResultsCorpus
+
+    return ResultsCorpus(_results_db(folder, stamp)[0])
+
+
+def results_corpus():
+    """The results folder's articles for Annotate/Validation (:class:`framing.results.ResultsCorpus`)."""
+    folder = results_folder()
+    return None if folder is None or results_db() is None else _results_corpus(folder, _results_stamp(folder))
+
+
+@st.cache_resource(show_spinner=False)
+def _results_annotations(folder: str):
+    from framing.store import Store
+
+    return Store(Path(folder) / "annotations.duckdb")
+
+
+def results_annotations():
+    """The store that keeps coders' answers for a results folder: ``DIR/annotations.duckdb``."""
+    return _results_annotations(results_folder())
+
+
 def results_error() -> str:
     folder = results_folder()
     return "" if folder is None else _results_db(folder, _results_stamp(folder))[1]

@@ -24,10 +24,9 @@ def render() -> None:
     from framing.app import state
 
     if state.results_folder() is not None:
-        from framing.app.views import results
-
-        st.title("Annotate")
-        results.render_unavailable("Annotate")
+        db = state.results_db_or_error()
+        if db is not None:
+            render_page(state.results_corpus(), db.codebook, state.results_annotations())
         return
     corpus = state.current_corpus()
     if corpus is None:

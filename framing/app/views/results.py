@@ -203,9 +203,3 @@ def _xlsx(key: str, _tables: dict) -> bytes:
         target = Path(tmp) / "comparison.xlsx"
         export_tables(_tables, target, format="xlsx")
         return target.read_bytes()
-
-
-def render_unavailable(page: str) -> None:
-    st.info(f"The {page} page works on a corpus opened in the app (`framing app PATH...`), where coders' "
-            "answers are stored beside the articles. This app is showing a results folder scored outside it "
-            f"({code(state.results_folder())}).")

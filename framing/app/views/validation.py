@@ -29,10 +29,10 @@ def render() -> None:
     from framing.app import state
 
     if state.results_folder() is not None:
-        from framing.app.views import results
-
-        st.title("Validation")
-        results.render_unavailable("Validation")
+        db = state.results_db_or_error()
+        if db is not None:
+            corpus = state.results_corpus()
+            render_page(corpus, db.codebook, state.results_annotations(), analysis=corpus)
         return
     corpus = state.current_corpus()
     if corpus is None:
@@ -117,10 +117,11 @@ def render_page(corpus, codebook, store, analysis=None, models_folder: Path | No
     predictions = None
     if choice == ZERO_SHOT:
         threshold = st.slider("Frame present when its score is at least", 0.0, 1.0, 0.5, 0.05, key=f"{K}:thr")
-        predictions = analysis_predictions(analysis.scores, labels.frames, labels.axes, threshold=threshold)
+        scores = analysis.scores_for(labels.article_ids) if hasattr(analysis, "scores_for") else analysis.scores
+        predictions = analysis_predictions(scores, labels.frames, labels.axes, threshold=threshold)
     elif choice:
         path = trained_models(models_folder)[choice]
-        texts = {a.article_id: a.text for a in corpus}
+        texts = corpus.texts(labels.article_ids) if hasattr(corpus, "texts") else {a.article_id: a.text for a in corpus}
         missing = [a for a in labels.article_ids if a not in texts]
         if missing:
             st.warning(f"{len(missing)} coded article(s) are not in the current corpus and are left out.")

@@ -230,3 +230,19 @@ def test_app_explains_a_broken_results_folder(monkeypatch, tmp_path):
     (tmp_path / "result.json").write_text("{not json")
     at = _app(monkeypatch, tmp_path)
     assert any("could not be opened" in e.value and "not valid JSON" in e.value for e in at.error)
+
+
+def test_odd_folder_names_and_search_text_are_data(tmp_path, folder):
+    odd = tmp_path / "it's 100% results; DROP TABLE scores"
+    shutil.copytree(folder, odd)
+    db = ResultsDB(odd)
+    try:
+        assert db.n_articles == 5
+        # search text is a parameter, never SQL: quotes and wildcards match literally (here: nothing)
+        assert db.events_page("' OR 1=1 --", singles=True)[0] == 0
+        assert db.events_page("%", singles=True)[0] == 0
+        assert db.search_articles("%").empty and len(db.search_articles("")) == 5
+        written = EngineResult.open(odd).export(tmp_path / "out's", format="parquet")
+        assert (tmp_path / "out's" / "scores.parquet") in written
+    finally:
+        db.close()

@@ -71,6 +71,14 @@ def _start(paths: Path | None, db: Path, log: Path, encoder: str,
     raise SystemExit(f"streamlit did not start; see {log}")
 
 
+def _open_page(pw):
+    """Debian's headless Chromium and one large page with a generous default timeout: (browser, page)."""
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    page = browser.new_page(viewport={"width": 1600, "height": 1400})
+    page.set_default_timeout(600_000)
+    return browser, page
+
+
 def _wait_idle(page, timeout_ms: int = 600_000) -> None:
     page.wait_for_function(RUNNING, timeout=timeout_ms)
 
@@ -111,9 +119,7 @@ def main() -> None:
     proc, url = _start(args.paths, args.db, OUT / f"bench_app_streamlit_{args.encoder}.log", args.encoder)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": 1600, "height": 1400})
-            page.set_default_timeout(600_000)
+            browser, page = _open_page(pw)
 
             t = time.perf_counter()
             page.goto(url)

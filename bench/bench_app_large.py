@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO))
 
-from bench_app import ARGS, CHROMIUM, OUT, _timed_nav, _wait_idle  # noqa: E402
+from bench_app import CHROMIUM, OUT, _open_page, _timed_nav, _wait_idle  # noqa: E402
 from bench_scale import PeakRSS  # noqa: E402
 
 DEFAULT = OUT / "scale" / "scale-100000-static" / "run-100000"
@@ -109,9 +109,7 @@ def main() -> None:
     proc, url = _start(args.folder, log)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": 1600, "height": 1400})
-            page.set_default_timeout(600_000)
+            browser, page = _open_page(pw)
             t = time.perf_counter()
             page.goto(url)
             page.locator(".outlet-name").first.wait_for()

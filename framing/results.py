@@ -33,7 +33,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from framing.engines.result import EngineResult
+from framing.engines.result import EngineResult, parquet_sql, scores_with_events_sql
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +43,6 @@ TOP_OUTLETS = 20
 #: Columns of the event list (one row per event).
 EVENT_COLUMNS = ["event_id", "event_label", "headline", "event_size", "n_outlets", "outlets", "event_start",
                  "event_end"]
-
-
-def _sql_str(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 class ResultsDB:
@@ -83,19 +79,10 @@ class ResultsDB:
                                     if name == "events" else ""))
         self._lock = threading.Lock()  # one DuckDB connection, shared by the app's sessions
         self.con = duckdb.connect(config={"memory_limit": memory_limit})
-        scores_cols = [r[0] for r in self.con.execute(
-            f"DESCRIBE SELECT * FROM read_parquet({_sql_str(paths['scores'])})").fetchall()]
-        drop = [c for c in ("event_id", "event_label") if c in scores_cols]
-        exclude = f" EXCLUDE ({', '.join(drop)})" if drop else ""
-        self.con.execute(f"""
-            CREATE TABLE scores AS
-            SELECT s.*{exclude}, e.event_id, e.event_label, s.rowno
-            FROM (SELECT *, row_number() OVER () - 1 AS rowno FROM read_parquet({_sql_str(paths['scores'])})) s
-            LEFT JOIN (SELECT DISTINCT ON (article_id) article_id, event_id, event_label
-                       FROM read_parquet({_sql_str(paths['events'])})) e USING (article_id)
-            ORDER BY s.rowno""")
-        self.con.execute(f"CREATE VIEW evidence AS SELECT * FROM read_parquet({_sql_str(paths['evidence'])})")
-        self.con.execute(f"CREATE VIEW articles AS SELECT * FROM read_parquet({_sql_str(paths['articles'])})")
+        self.con.execute("CREATE TABLE scores AS "
+                         + scores_with_events_sql(self.con, paths["scores"], paths["events"], row_column="rowno"))
+        self.con.execute(f"CREATE VIEW evidence AS SELECT * FROM {parquet_sql(paths['evidence'])}")
+        self.con.execute(f"CREATE VIEW articles AS SELECT * FROM {parquet_sql(paths['articles'])}")
         self.con.execute("""
             CREATE TABLE event_list AS
             SELECT event_id,
@@ -110,7 +97,8 @@ class ResultsDB:
                          || ' ' || string_agg(DISTINCT CAST(outlet AS VARCHAR), ' ')) AS haystack,
                    min(rowno) AS first_row
             FROM scores WHERE event_id IS NOT NULL GROUP BY event_id""")
-        self.columns = [c for c in scores_cols if c not in ("event_id", "event_label")]
+        self.columns = [r[0] for r in self.con.execute("DESCRIBE scores").fetchall()
+                        if r[0] not in ("event_id", "event_label", "rowno")]
         self.n_articles = self._scalar("SELECT count(*) FROM scores")
         self.n_events = self._scalar("SELECT count(*) FROM event_list")
         self.n_multi_outlet_events = self._scalar("SELECT count(*) FROM event_list WHERE n_outlets >= 2")

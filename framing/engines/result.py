@@ -268,7 +268,7 @@ class EngineResult:
         from framing.store import _memory_limit
 
         def src(name: str) -> str:
-            return "read_parquet('" + str(self.paths[name]).replace("'", "''") + "')"
+            return parquet_sql(self.paths[name])
 
         folder.mkdir(parents=True, exist_ok=True)
         options = "(FORMAT PARQUET, COMPRESSION ZSTD)" if fmt == "parquet" else "(FORMAT CSV, HEADER)"
@@ -278,12 +278,7 @@ class EngineResult:
             for name in names:
                 query = f"SELECT * FROM {src(name)}"
                 if name == "scores" and "events" in self.paths:
-                    cols = [r[0] for r in con.execute(f"DESCRIBE {query}").fetchall()]
-                    select = ", ".join(_event_columns(cols))
-                    query = (f"SELECT {select} FROM "
-                             f"(SELECT *, row_number() OVER () AS _row FROM {src('scores')}) s LEFT JOIN "
-                             f"(SELECT DISTINCT ON (article_id) article_id, event_id, event_label "
-                             f"FROM {src('events')}) e USING (article_id) ORDER BY s._row")
+                    query = scores_with_events_sql(con, self.paths["scores"], self.paths["events"])
                 target = folder / f"{name}.{fmt}"
                 con.execute(f"COPY ({query}) TO '{str(target).replace(chr(39), chr(39) * 2)}' {options}")
                 rows[name] = con.execute(f"SELECT count(*) FROM {src(name)}").fetchone()[0]
@@ -300,6 +295,24 @@ class EngineResult:
     def cleanup(self) -> None:
         """Delete ``out_dir`` (when the run made it in a temporary folder)."""
         shutil.rmtree(self.out_dir, ignore_errors=True)
+
+
+def parquet_sql(path) -> str:
+    """``read_parquet('PATH')`` for DuckDB, the path quoted."""
+    return "read_parquet('" + str(path).replace("'", "''") + "')"
+
+
+def scores_with_events_sql(con, scores_path, events_path, *, row_column: str | None = None) -> str:
+    """SQL for the score table with ``event_id``/``event_label`` from the events table, in
+    input order and in the column order of :attr:`EngineResult.scores` (plus the 0-based
+    input row as ``row_column`` when given). ``con`` is a DuckDB connection (to read the
+    score table's columns)."""
+    scores = parquet_sql(scores_path)
+    cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {scores}").fetchall()]
+    select = ", ".join(_event_columns(cols) + ([f"s._row AS {row_column}"] if row_column else []))
+    return (f"SELECT {select} FROM (SELECT *, row_number() OVER () - 1 AS _row FROM {scores}) s LEFT JOIN "
+            f"(SELECT DISTINCT ON (article_id) article_id, event_id, event_label FROM "
+            f"{parquet_sql(events_path)}) e USING (article_id) ORDER BY s._row")
 
 
 def _event_columns(cols: list[str]) -> list[str]:

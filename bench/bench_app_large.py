@@ -5,7 +5,7 @@ folder ``bench/bench_scale.py --keep bench/_out/scale`` leaves (synthetic articl
 RESAMPLED from real sentences of ../shared/eval, scored with the static encoder; see
 that script) — and measures:
 
-* in this process: opening it with ``ResultsDB`` (DuckDB reads the score table and builds
+* in this process: opening it with ``Results.open`` (DuckDB reads the score table and builds
   the event list) and the first outlet comparison of the 20 biggest outlets (bootstrap
   intervals, permutation tests, distinctive terms over their texts), each with peak RSS;
 * in Debian's headless Chromium (Playwright) against ``streamlit run app.py`` with
@@ -76,7 +76,7 @@ def main() -> None:
     import psutil
     from playwright.sync_api import sync_playwright
 
-    from framing.results import TOP_OUTLETS, ResultsDB
+    from framing.results import TOP_OUTLETS, Results
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     figures: dict = {"folder": str(args.folder)}
@@ -85,10 +85,10 @@ def main() -> None:
 
     base = psutil.Process().memory_info().rss
     with PeakRSS() as m:
-        db = ResultsDB(args.folder)
+        db = Results.open(args.folder)
     figures.update(articles=db.n_articles, events=db.n_events, multi_outlet_events=db.n_multi_outlet_events,
                    open_s=round(m.seconds, 2), open_peak_mib=round((m.peak - base) / 2**20, 1))
-    print(f"ResultsDB open: {db.n_articles:,} articles, {db.n_events:,} events: {m.seconds:.2f} s, "
+    print(f"Results.open: {db.n_articles:,} articles, {db.n_events:,} events: {m.seconds:.2f} s, "
           f"peak RSS +{(m.peak - base) / 2**20:.0f} MiB", flush=True)
     outlets = list(db.outlet_counts().index[:TOP_OUTLETS])
     cached = any((args.folder / "comparison").glob("*/tables.json"))

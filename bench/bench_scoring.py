@@ -188,8 +188,8 @@ def main() -> None:
         ("peak RSS (max)", f"{peak_mb():.0f} MB"),
         ("DuckDB cache file", f"{db_mb:.0f} MB"),
         ("load average at end", f"{os.getloadavg()[0]:.1f}"),
-        ("off-topic articles", f"{int(cold._scores['off_topic'].sum())} of {len(corpus)}"),
-        ("relevance quartiles", " / ".join(f"{q:.2f}" for q in cold._scores["relevance"].quantile([.25, .5, .75]))),
+        ("off-topic articles", f"{int(cold.scores['off_topic'].sum())} of {len(corpus)}"),
+        ("relevance quartiles", " / ".join(f"{q:.2f}" for q in cold.scores["relevance"].quantile([.25, .5, .75]))),
     ]
     width = max(len(k) for k, _ in rows)
     print()

@@ -149,6 +149,10 @@ class Corpus:
     def ids(self) -> list[str]:
         return [a.article_id for a in self.articles]
 
+    def texts(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """article_id -> text for those of ``article_ids`` in the corpus."""
+        return {a: self._by_id[a].text for a in map(str, article_ids) if a in self._by_id}
+
     def to_frame(self) -> pd.DataFrame:
         """One row per article with the columns of DESIGN.md's Article."""
         rows = [a.to_dict() for a in self.articles]

@@ -56,8 +56,9 @@ def test_analysis_tables_follow_the_contract(corpus, codebook, hashing_encoder):
     assert isinstance(result, Analysis) and result.encoder_id == hashing_encoder.model_id
     s = result.scores
     assert s["article_id"].tolist() == corpus.ids
-    assert s.columns[:7].tolist() == ["article_id", "outlet", "published", "title", "event_id", "event_label",
-                                      "relevance"]
+    assert s.columns[:8].tolist() == ["article_id", "outlet", "published", "title", "url", "event_id",
+                                      "event_label", "relevance"]
+    assert s["url"].tolist() == [a.url for a in corpus]
     assert s["event_id"].notna().all()                          # filled from framing.events
     assert s["event_label"].str.len().gt(0).all()
     assert s.filter(like="frame:").stack().between(0, 1).all()
@@ -67,8 +68,9 @@ def test_analysis_tables_follow_the_contract(corpus, codebook, hashing_encoder):
     assert len(result.sentences) == 7
     assert result.doc_vectors.shape == (3, hashing_encoder.dim)
     assert np.allclose(np.linalg.norm(result.doc_vectors, axis=1), 1.0, atol=1e-5)
-    assert {st for st, _, _ in stages} >= {"segment", "embed", "calibrate", "score"}
-    assert stages[-1][0] == "score" and stages[-1][1] == stages[-1][2] == 3
+    assert {st for st, _, _ in stages} >= {"calibrate", "score", "events"}
+    score_stages = [st for st in stages if st[0] == "score"]
+    assert score_stages[-1][1] == score_stages[-1][2] == 1      # partitions done / all
     m = result.manifest()
     assert m["codebook"]["sha256"] == codebook.sha256 and m["encoder"] == hashing_encoder.model_id
     assert m["settings"] == ScoringSettings().to_dict() and m["n_articles"] == 3
@@ -116,7 +118,9 @@ def test_analyse_is_deterministic(corpus, codebook, hashing_encoder):
 def test_export_and_bad_arguments(corpus, codebook, hashing_encoder, tmp_path):
     result = analyse(corpus, codebook, encoder=hashing_encoder)
     written = result.export(tmp_path / "out")
-    assert sorted(p.name for p in written) == ["events.csv", "evidence.csv", "manifest.json", "scores.csv"]
+    comparison = [f"{t}.csv" for t in ("coverage", "differences", "distinctive_terms", "means", "prevalence")]
+    assert sorted(p.name for p in written) == sorted(["events.csv", "evidence.csv", "manifest.json", "scores.csv"]
+                                                     + comparison)
     back = pd.read_csv(tmp_path / "out" / "scores.csv")
     assert back["article_id"].tolist() == corpus.ids
     with pytest.raises(ValueError, match="encoder"):

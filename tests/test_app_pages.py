@@ -330,9 +330,9 @@ def test_framing_app_paths_env_opens_that_corpus(tmp_path, monkeypatch):
 
 
 def test_big_corpus_is_scored_in_the_background(tmp_path, monkeypatch, encoder):
-    from framing.app import state
+    from framing.app import jobs
 
-    monkeypatch.setattr(state, "AUTO_SCORE_LIMIT", 1)  # pretend two articles are a big corpus
+    monkeypatch.setattr(jobs, "AUTO_SCORE_LIMIT", 1)  # pretend two articles are a big corpus
     rows = [{"id": f"b{i}", "outlet": f"Paper {i}", "date": "2025-02-0%d" % (i + 1), "title": f"Dam report {i}",
              "text": text} for i, text in enumerate([
                  "Engineers warned that the dam could fail. The government blamed foreign saboteurs.",

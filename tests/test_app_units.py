@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from framing.app.charts import _wrap
-from framing.app.state import _progress_callback
+from framing.app.resources import _progress_callback
 from framing.app.views.codebook import parse_terms
 from framing.app.views.corpus import MAX_FILE_MB, _safe_name, check_uploads
 
@@ -77,13 +77,3 @@ def test_article_chart_specs_are_valid_vega_lite():
     assert axis["data"]["values"][0]["position"] == 0.4
     assert axis["layer"][1]["encoding"]["x"]["scale"]["domain"] == [1, -1]  # pole A on the left
     assert axis_positions({}, cb) is None
-
-
-def test_time_freq_follows_the_date_span():
-    import pandas as pd
-
-    from framing.app.state import time_freq
-
-    assert time_freq(pd.Series(pd.to_datetime(["2025-01-01", "2025-06-01"]))) == "W"
-    assert time_freq(pd.Series(pd.to_datetime(["2015-01-01", "2019-06-01", None]))) == "M"
-    assert time_freq(pd.Series([None, None])) == "W"

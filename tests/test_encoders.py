@@ -159,8 +159,8 @@ def test_onnx_gives_torch_axis_signs_and_frame_rankings_on_seed(encoder, onnx_en
     from framing.ingest import load
 
     corpus = load([seed_path])
-    torch_scores = analyse(corpus, encoder=encoder)._scores
-    onnx_scores = analyse(corpus, encoder=onnx_encoder)._scores
+    torch_scores = analyse(corpus, encoder=encoder).scores
+    onnx_scores = analyse(corpus, encoder=onnx_encoder).scores
     assert onnx_scores["article_id"].tolist() == torch_scores["article_id"].tolist()
     frames = [c for c in torch_scores.columns if c.startswith("frame:")]
     axes = [c for c in torch_scores.columns if c.startswith("axis:") and c.count(":") == 1]

@@ -80,6 +80,11 @@ def client():
     cluster.close()
 
 
+def COMPARISON_FILES(fmt):
+    """The outlet comparison tables every export carries."""
+    return [f"{t}.{fmt}" for t in ("coverage", "differences", "distinctive_terms", "means", "prevalence")]
+
+
 # ---------------------------------------------------------------------- local engine
 def test_local_engine_matches_analyse(seed_corpus, hashing_encoder):
     reference = analyse(seed_corpus, encoder=hashing_encoder)
@@ -87,12 +92,12 @@ def test_local_engine_matches_analyse(seed_corpus, hashing_encoder):
     try:
         assert result.scores["article_id"].tolist() == seed_corpus.ids
         assert_same_rows(result.scores.drop(columns=["event_id", "event_label"]),
-                         reference._scores.drop(columns=["event_id", "event_label"], errors="ignore"))
+                         reference.scores.drop(columns=["event_id", "event_label"]))
         assert_same_rows(result.evidence, reference.evidence)
         assert_same_rows(result.components, reference.components)
         np.testing.assert_allclose(result.doc_vectors, reference.doc_vectors, atol=TOL)
         assert result.n_sentences == len(reference.sentences)
-        assert result.manifest()["encoder_id"] == hashing_encoder.model_id
+        assert result.manifest()["encoder"] == hashing_encoder.model_id
         assert result.calibration.to_dict() == reference.calibration.to_dict()
         # a calibration fitted beforehand skips pass 1 and gives the same rows
         again = run_local(seed_corpus, encoder=hashing_encoder, calibration=reference.calibration)
@@ -124,7 +129,7 @@ def test_streaming_corpus_calibration_equals_one_pass(seed_corpus, hashing_encod
     result = run_local(seed_corpus, encoder=hashing_encoder, settings=settings, partition_size=2)
     try:
         assert_same_rows(result.scores.drop(columns=["event_id", "event_label"]),
-                         reference._scores.drop(columns=["event_id", "event_label"], errors="ignore"))
+                         reference.scores.drop(columns=["event_id", "event_label"]))
         assert_same_rows(result.evidence, reference.evidence)
     finally:
         result.cleanup()
@@ -167,9 +172,9 @@ def test_export_streams_parquet_with_manifest(seed_corpus, hashing_encoder, tmp_
     result = run_local(seed_corpus, encoder=hashing_encoder, out_dir=tmp_path / "run")
     written = result.export(tmp_path / "out", format="parquet")
     names = sorted(p.name for p in written)
-    assert names == ["evidence.parquet", "manifest.json", "scores.parquet"]
+    assert names == sorted(["evidence.parquet", "manifest.json", "scores.parquet"] + COMPARISON_FILES("parquet"))
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["encoder_id"] == hashing_encoder.model_id
+    assert manifest["encoder"] == hashing_encoder.model_id
     assert manifest["engine"]["name"] == "local"
     assert len(pd.read_parquet(tmp_path / "out" / "scores.parquet")) == len(seed_corpus)
 
@@ -183,7 +188,7 @@ def test_streamed_export_joins_events_in_input_order(seed_corpus, hashing_encode
     for fmt in ("parquet", "csv"):
         written = result.export(tmp_path / fmt, format=fmt)
         assert sorted(p.name for p in written) == sorted([f"evidence.{fmt}", f"events.{fmt}", "manifest.json",
-                                                          f"scores.{fmt}"])
+                                                          f"scores.{fmt}"] + COMPARISON_FILES(fmt))
         got = (pd.read_parquet if fmt == "parquet" else pd.read_csv)(tmp_path / fmt / f"scores.{fmt}")
         assert got["article_id"].tolist() == expected["article_id"].tolist()
         assert got["event_id"].tolist() == expected["event_id"].tolist()

@@ -247,15 +247,12 @@ def _write_results(inputs, folder: Path, codebook, encoder, store, engine: str, 
     result.inputs = [str(p) for p in paths]
     result.save()
     bars.close()
-    n_events = int(result.events["event_id"].nunique()) if "events" in result.paths else 0
-    from framing.results import TOP_OUTLETS, ResultsDB
+    n_events = result.n_events
+    from framing.results import TOP_OUTLETS
 
     typer.echo("Comparing the outlets (intervals, tests, distinctive terms) for the app…", err=True)
-    db = ResultsDB(folder)
-    try:
-        db.comparison(list(db.outlet_counts().index[:TOP_OUTLETS]))
-    finally:
-        db.close()
+    result.comparison(list(result.outlet_counts().index[:TOP_OUTLETS]))
+    result.close()
     typer.echo(f"{result.n_articles} article(s), {result.n_sentences} sentences and {n_events} events on "
                f"{result.codebook.id!r} written to {folder}/ ; open it with: framing app --results {folder}",
                err=True)

@@ -149,7 +149,8 @@ def score_partition(index: int, articles: Sequence[Article], codebook, settings,
         (len(articles), X.vectors.shape[1] if X.vectors.ndim == 2 else 0), dtype=np.float32)
     t2 = time.perf_counter()
     tables = {"scores": to_parquet_bytes(scores), "evidence": to_parquet_bytes(evidence),
-              "components": to_parquet_bytes(components)}
+              "components": to_parquet_bytes(components),
+              "sentences": to_parquet_bytes(sentences[["article_id", "sentence_index", "start", "end"]])}
     t3 = time.perf_counter()
     return PartitionResult(index=index, n_articles=len(articles), n_sentences=int(X.n_sentences), tables=tables,
                            doc_vectors=docs, seconds={"embed": t1 - t0, "score": t2 - t1, "serialise": t3 - t2},

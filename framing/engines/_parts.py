@@ -11,7 +11,17 @@ import pandas as pd
 
 log = logging.getLogger(__name__)
 
-ARTICLE_META_COLUMNS = ["article_id", "outlet", "published", "title", "text"]
+ARTICLE_META_COLUMNS = ["article_id", "outlet", "published", "title", "text", "url", "section", "author", "source"]
+#: Tables a partition produces (Parquet bytes in :class:`~framing.engines._partition.PartitionResult`).
+PARTITION_TABLES = ("scores", "evidence", "components", "sentences")
+
+
+def articles_frame(articles) -> pd.DataFrame:
+    """Article metadata and text of a partition (for events, the app and exports)."""
+    frame = pd.DataFrame({c: pd.Series([getattr(a, c) for a in articles], dtype=object)
+                          for c in ARTICLE_META_COLUMNS})
+    frame["published"] = pd.to_datetime(frame["published"], errors="coerce")
+    return frame
 
 
 class PartStore:
@@ -45,14 +55,7 @@ class PartStore:
 
     def write_articles(self, index: int, articles) -> None:
         """Article metadata and text of a partition (for events and exports)."""
-        frame = pd.DataFrame({
-            "article_id": pd.Series([a.article_id for a in articles], dtype=object),
-            "outlet": pd.Series([a.outlet for a in articles], dtype=object),
-            "published": pd.to_datetime(pd.Series([a.published for a in articles], dtype=object), errors="coerce"),
-            "title": pd.Series([a.title for a in articles], dtype=object),
-            "text": pd.Series([a.text for a in articles], dtype=object),
-        })
-        frame.to_parquet(self.part("articles", index), index=False)
+        articles_frame(articles).to_parquet(self.part("articles", index), index=False)
 
     def save_vectors(self, index: int, vectors: np.ndarray) -> None:
         np.save(self.part("vectors", index, "npy"), np.asarray(vectors, dtype=np.float32))
@@ -61,7 +64,7 @@ class PartStore:
         return np.load(self.part("vectors", index, "npy"))
 
     # ------------------------------------------------------------------ merge
-    def merge(self, tables=("scores", "evidence", "components", "articles"), keep_parts: bool = False) -> dict:
+    def merge(self, tables=PARTITION_TABLES + ("articles",), keep_parts: bool = False) -> dict:
         """Concatenate the parts of each table in index order; returns name -> Path."""
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -103,3 +106,50 @@ class PartStore:
         if not keep_parts:
             shutil.rmtree(self.parts, ignore_errors=True)
         return out
+
+
+class MemoryParts:
+    """The in-memory sink of a run (what :func:`framing.analyse` uses): partitions kept as
+    frames and merged in input order, with the interface of :class:`PartStore`."""
+
+    def __init__(self):
+        self.results: dict[int, object] = {}
+        self.articles: dict[int, pd.DataFrame] = {}
+        self.vectors: dict[int, np.ndarray] = {}
+
+    def write_result(self, result) -> None:
+        self.results[result.index] = result
+
+    def write_articles(self, index: int, articles) -> None:
+        self.articles[index] = articles_frame(articles)
+
+    def save_vectors(self, index: int, vectors: np.ndarray) -> None:
+        self.vectors[index] = np.asarray(vectors, dtype=np.float32)
+
+    def load_vectors(self, index: int) -> np.ndarray:
+        return self.vectors.pop(index)
+
+    def merge(self) -> tuple[dict[str, pd.DataFrame], np.ndarray]:
+        """(table name -> frame, document vectors of shape (n_articles, dim)), in input order."""
+        import io
+
+        order = sorted(self.results)
+        if order != list(range(len(order))):
+            raise ValueError(f"partitions missing before merge: have {len(order)}")
+        tables: dict[str, pd.DataFrame] = {}
+        for name in PARTITION_TABLES:
+            frames = [pd.read_parquet(io.BytesIO(self.results[i].tables[name])) for i in order
+                      if name in self.results[i].tables]
+            frames = [f for f in frames if len(f)] or frames[:1]
+            if frames:
+                tables[name] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        tables["articles"] = pd.concat([self.articles[i] for i in order], ignore_index=True)
+        blocks = [np.asarray(self.results[i].doc_vectors, dtype=np.float32) for i in order]
+        dim = max((b.shape[1] for b in blocks if b.ndim == 2), default=0)
+        vectors = np.zeros((sum(b.shape[0] for b in blocks), dim), dtype=np.float32)
+        row = 0
+        for b in blocks:
+            if b.shape[0] and b.ndim == 2:
+                vectors[row:row + b.shape[0], :b.shape[1]] = b
+            row += b.shape[0]
+        return tables, vectors

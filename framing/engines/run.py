@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from framing.engines._parts import PartStore
+from framing.engines._parts import MemoryParts, PartStore
 from framing.engines._partition import (
     calibration_stats,
     encoder_spec,
@@ -216,7 +216,14 @@ def corpus_calibration(stats: Sequence, codebook, settings, encoder, cache=None)
 
 # ---------------------------------------------------------------------- driver
 def _run(source, codebook, settings, encoder, executor, *, partition_size, out_dir, events, progress,
-         cache=None, calibration=None) -> EngineResult:
+         cache=None, calibration=None, memory: bool = False, corpus=None):
+    """The one run loop: calibrate, score partition by partition, merge, cluster events.
+
+    ``memory=True`` keeps the tables as frames and returns an
+    :class:`~framing.analysis.Analysis` (what :func:`framing.analyse` does); otherwise
+    they go to Parquet in ``out_dir`` (a temporary folder when ``None``) and an
+    :class:`EngineResult` comes back.
+    """
     from framing.codebook import Codebook
     from framing.scoring import ScoringSettings, fit_calibration
 
@@ -226,12 +233,15 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
     spec = encoder_spec(encoder)
     local_encoder = resolve_encoder(spec)  # on the client: codebook vectors, calibration, model id
     src = _Source(source, partition_size)
-    if src.n == 0:
+    if src.n == 0 and not memory:
         raise ValueError("no articles to score (the source is empty)")
-    temporary = out_dir is None
-    out = Path(tempfile.mkdtemp(prefix="framing-run-")) if temporary else Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    parts = PartStore(out)
+    temporary = out_dir is None and not memory
+    if memory:
+        out, parts = None, MemoryParts()
+    else:
+        out = Path(tempfile.mkdtemp(prefix="framing-run-")) if temporary else Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        parts = PartStore(out)
     seconds: dict[str, float] = {}
     total = src.n_partitions
 
@@ -259,7 +269,7 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
 
     # pass 2: score partitions
     t = time.perf_counter()
-    n_articles = n_sentences = 0
+    n_sentences = 0
     part_seconds: dict[str, float] = {}
 
     def tasks():
@@ -269,9 +279,9 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
                    parts.load_vectors(i) if spilled else None)
 
     done = 0
+    report("score", 0, total)
     for result in executor.map(score_partition, tasks()):
         parts.write_result(result)
-        n_articles += result.n_articles
         n_sentences += result.n_sentences
         for k, v in result.seconds.items():
             part_seconds[f"partition_{k}"] = part_seconds.get(f"partition_{k}", 0.0) + v
@@ -281,22 +291,49 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
     seconds.update(part_seconds)
 
     t = time.perf_counter()
-    paths = parts.merge()
-    seconds["merge"] = time.perf_counter() - t
-    result = EngineResult(
-        out_dir=out, paths=paths, codebook=codebook, settings=settings, calibration=calibration,
-        encoder_id=local_encoder.model_id,
-        engine={"name": executor.name, "n_workers": executor.n_workers, "scheduler": executor.scheduler,
-                "partition_size": src.partition_size},
-        n_articles=n_articles, n_sentences=n_sentences, seconds=seconds, inputs=src.inputs, temporary=temporary)
-    if events:
+    common = dict(codebook=codebook, settings=settings, calibration=calibration, encoder_id=local_encoder.model_id,
+                  engine={"name": executor.name, "n_workers": executor.n_workers, "scheduler": executor.scheduler,
+                          "partition_size": src.partition_size},
+                  n_sentences=n_sentences, seconds=seconds, inputs=src.inputs)
+    if memory:
+        from framing.results.memory import Analysis
+
+        tables, doc_vectors = parts.merge() if src.n else _empty_tables(codebook)
+        seconds["merge"] = time.perf_counter() - t
+        result = Analysis(tables, corpus=corpus, doc_vectors=doc_vectors, **common)
+    else:
+        paths = parts.merge()
+        seconds["merge"] = time.perf_counter() - t
+        result = EngineResult(out_dir=out, paths=paths, temporary=temporary, **common)
+    if events and src.n:
         t = time.perf_counter()
+        report("events", 0, 1)
         result.cluster_events()
         result.seconds["events"] = time.perf_counter() - t
         report("events", 1, 1)
-    if not temporary:
+    if not temporary and not memory:
         result.save()
     return result
+
+
+def _empty_tables(codebook) -> tuple[dict, np.ndarray]:
+    """The tables of a run over no article (columns only)."""
+    import pandas as pd
+
+    from framing.scoring import COMPONENT_COLUMNS, EVIDENCE_COLUMNS
+
+    cols = ["article_id", "outlet", "published", "title", "event_id", "relevance"]
+    cols += [f"frame:{f}" for f in codebook.frame_ids]
+    for a in codebook.axis_ids:
+        cols += [f"axis:{a}", f"axis:{a}:lo", f"axis:{a}:hi", f"axis:{a}:intensity", f"axis:{a}:relevance"]
+    from framing.engines._parts import ARTICLE_META_COLUMNS
+
+    tables = {"scores": pd.DataFrame({c: pd.Series(dtype=object) for c in cols + ["off_topic"]}),
+              "evidence": pd.DataFrame(columns=EVIDENCE_COLUMNS),
+              "components": pd.DataFrame(columns=COMPONENT_COLUMNS),
+              "sentences": pd.DataFrame(columns=["article_id", "sentence_index", "start", "end"]),
+              "articles": pd.DataFrame({c: pd.Series(dtype=object) for c in ARTICLE_META_COLUMNS})}
+    return tables, np.zeros((0, 0), dtype=np.float32)
 
 
 def run_local(source, codebook="south-asia-security", settings=None, encoder=None, *, store=None,

@@ -23,16 +23,9 @@ def render() -> None:
     """The page inside the app: current corpus, codebook and store from ``framing.app.state``."""
     from framing.app import state
 
-    if state.results_folder() is not None:
-        db = state.results_db_or_error()
-        if db is not None:
-            render_page(state.results_corpus(), db.codebook, state.results_annotations())
-        return
-    corpus = state.current_corpus()
-    if corpus is None:
-        st.error(f"The corpus could not be read: {state.corpus_error()}")
-        return
-    render_page(corpus, state.current_codebook(), state.current_store())
+    articles = state.current_articles()
+    if articles is not None:
+        render_page(articles, state.active_codebook(), state.annotations_store())
 
 
 def _widget_key(coder, codebook_id, article_id, target) -> str:

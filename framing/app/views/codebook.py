@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import copy
-import re
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from framing.app import state
+from framing.app import jobs, state
+from framing.results.sql import quote_ident
 from framing.app.highlight import md
 from framing.codebook import Codebook, CodebookError, builtin_ids
 from framing.paths import default_db_path
@@ -230,27 +230,27 @@ def _rescore(cb: Codebook) -> None:
         st.caption(f"{len(corpus):,} articles are not scored with this version of the codebook yet.")
         if not st.button("Re-score now", type="primary", key="rescore"):
             return
-        if len(corpus) > state.AUTO_SCORE_LIMIT:  # big: in the background, progress on the Events page
+        if len(corpus) > jobs.AUTO_SCORE_LIMIT:  # big: in the background, progress on the Events page
             state.start_scoring()
             st.rerun()
-    analysis = state.current_analysis(start=True)
-    frame_cols = [f"frame:{fid}" for fid in cb.frame_ids if f"frame:{fid}" in analysis.scores.columns]
-    summary = analysis.scores.groupby("outlet")[frame_cols].mean().round(3)
-    summary.columns = [re.sub(r"^frame:", "", c) for c in summary.columns]
-    st.caption(f"Mean frame score per outlet with this codebook ({len(analysis.scores):,} articles).")
+    results = state.current_results(start=True)
+    frame_cols = [f"frame:{fid}" for fid in cb.frame_ids if f"frame:{fid}" in results.columns]
+    summary = results.query("SELECT CAST(outlet AS VARCHAR) AS outlet, "
+                            + ", ".join(f"avg({quote_ident(c)}) AS {quote_ident(c[len('frame:'):])}"
+                                        for c in frame_cols)
+                            + " FROM scored GROUP BY 1 ORDER BY 1").set_index("outlet").round(3)
+    st.caption(f"Mean frame score per outlet with this codebook ({results.n_articles:,} articles).")
     st.dataframe(summary, key="rescore_table")
 
 
 def render() -> None:
     st.title("Codebook")
-    if state.results_folder() is not None:
-        db = state.results_db_or_error()
-        if db is not None:
-            st.caption("The codebook the results folder was scored with (read-only here: editing a codebook "
-                       "needs re-scoring; run `framing analyse PATH... --codebook FILE --results DIR`).")
-            _view(db.codebook)
+    cb = state.active_codebook()
+    if state.results_folder() is not None:  # fixed results: the codebook they were scored with
+        st.caption("The codebook the results folder was scored with (read-only here: editing a codebook "
+                   "needs re-scoring; run `framing analyse PATH... --codebook FILE --results DIR`).")
+        _view(cb)
         return
-    cb = state.current_codebook()
     if st.session_state.get("codebook_error"):
         st.error(st.session_state.pop("codebook_error"))
     if st.session_state.get("codebook_message"):

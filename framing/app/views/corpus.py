@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from framing.app import state
-from framing.app.highlight import md
+from framing.app.highlight import code, md
 
 #: File types the ingest reads (see framing.ingest); anything else is refused with a message.
 ALLOWED_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson", ".json",
@@ -157,14 +157,48 @@ def _articles(corpus) -> None:
         st.caption(f"First {PREVIEW_ROWS} of {len(frame):,} articles shown.")
 
 
+def _overview(results) -> None:
+    """What the scored results hold: counts, articles per outlet and per month."""
+    info = results.summary()
+    st.subheader("Scored")
+    cols = st.columns(5)
+    for col, (label, value) in zip(cols, [("articles", info["articles"]), ("outlets", info["outlets"]),
+                                          ("sentences", info["sentences"]), ("events", info["events"]),
+                                          ("off-topic", info["off_topic"])]):
+        col.metric(label, f"{value:,}")
+    st.caption(f"Published {_date(info['first'])} – {_date(info['last'])} · encoder {code(info['encoder'])} · "
+               f"codebook {code(info['codebook'])} · {md(info['engine'] or '?')} engine · scored {info['created']}")
+    counts = results.outlet_counts()
+    top = counts.head(40).rename_axis("outlet").reset_index(name="articles")
+    st.bar_chart(top, x="outlet", y="articles", horizontal=True, sort="-articles", height=max(160, 24 * len(top)))
+    if len(counts) > 40:
+        st.caption(f"The 40 outlets with most articles of {len(counts)}.")
+    per_month = results.articles_per_period("month")
+    if per_month["period"].nunique() >= 2:
+        import altair as alt
+
+        monthly = per_month.groupby("period", as_index=False)["n"].sum()
+        st.altair_chart(alt.Chart(monthly).mark_bar().encode(
+            x=alt.X("yearmonth(period):T", title=None), y=alt.Y("n:Q", title="articles"),
+            tooltip=[alt.Tooltip("yearmonth(period):T", title="month"), alt.Tooltip("n:Q", title="articles")],
+        ).properties(height=200), key="per_month")
+
+
+def _date(value) -> str:
+    return "no date" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d %b %Y")
+
+
 def render() -> None:
     st.title("Corpus")
-    if state.results_folder() is not None:
-        from framing.app.views import results
-
-        db = state.results_db_or_error()
-        if db is not None:
-            results.render_corpus(db)
+    results = state.current_results(start=False)
+    if state.results_folder() is not None:  # opened on a folder: nothing to choose, its results are fixed
+        st.markdown(f"**Open now:** results folder {code(state.results_folder())}")
+        st.caption("Scored outside the app (`framing analyse PATH... --results DIR`). To score another corpus in "
+                   "the app, start it with `framing app PATH...`.")
+        if results is None:
+            state.results_or_prompt()  # says why the folder cannot be opened
+        else:
+            _overview(results)
         return
     src = state.corpus_source()
     st.markdown(f"**Open now:** {md(src['label'])}")
@@ -175,4 +209,6 @@ def render() -> None:
         st.error(f"Could not read {md(src['label'])}: {md(state.corpus_error())}")
         return
     _report(corpus)
+    if results is not None:
+        _overview(results)
     _articles(corpus)

@@ -12,7 +12,8 @@ import altair as alt
 import streamlit as st
 
 from framing.app import charts, state
-from framing.app.highlight import colour_map
+from framing.app.highlight import code, colour_map
+from framing.app.views.outlets import STRIP_SAMPLE
 from framing.export import export_tables
 
 FORMATS = {"csv": "CSV", "xlsx": "Excel (XLSX)", "parquet": "Parquet", "md": "Markdown", "tex": "LaTeX",
@@ -22,26 +23,28 @@ MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocumen
         "json": "application/json", "png": "image/png", "svg": "image/svg+xml"}
 
 
-def tables_of(analysis) -> dict:
-    """Every table the app shows: scores, evidence, events, components and the outlet comparison."""
-    tables = {"scores": analysis.scores, "evidence": analysis.evidence, "events": analysis.events,
-              "components": analysis.components}
-    for name, frame in state.comparison_tables(analysis, "outlet").items():  # the outlets chosen on Outlets
-        tables[f"outlets_{name}"] = frame
-    return tables
-
-
 @st.cache_resource(show_spinner="Writing the tables…", max_entries=6)
-def _export(key: str, fmt: str, _analysis) -> dict[str, bytes]:
-    """{file name: bytes} of every table written in ``fmt`` plus manifest.json.
+def _export(key: str, fmt: str, outlets: tuple[str, ...], _results) -> dict[str, bytes]:
+    """{file name: bytes} of every table written in ``fmt``, manifest.json and the codebook.
 
     A resource, not ``cache_data``: the evidence table of a few thousand articles is
     tens of MB, which ``cache_data`` would unpickle on every visit of the page.
     """
     with tempfile.TemporaryDirectory(prefix="framing-export-") as tmp:
         target = Path(tmp) / ("tables" if fmt in ("csv", "parquet") else f"framing-tables.{fmt}")
-        paths = export_tables(tables_of(_analysis), target, format=fmt, manifest=_analysis.manifest())
-        return {p.name: p.read_bytes() for p in paths}
+        paths = _results.export(target, format=fmt, long=True, outlets=list(outlets))
+        files = {p.name: p.read_bytes() for p in paths}
+    files["codebook.yaml"] = _results.codebook.to_yaml().encode("utf-8")
+    return files
+
+
+@st.cache_resource(show_spinner="Writing the comparison…", max_entries=6)
+def _comparison_files(key: str, fmt: str, outlets: tuple[str, ...], _results) -> dict[str, bytes]:
+    """{table name: bytes} of the outlet comparison of a results folder, in ``fmt``."""
+    with tempfile.TemporaryDirectory(prefix="framing-export-") as tmp:
+        paths = export_tables(_results.comparison(list(outlets)), Path(tmp) / "tables", format=fmt,
+                              manifest=_results.manifest())
+        return {p.stem: p.read_bytes() for p in paths if p.name != "manifest.json"}
 
 
 @st.cache_data(show_spinner=False, max_entries=6)
@@ -53,18 +56,18 @@ def _zip(key: str, fmt: str, _files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def figures_of(analysis) -> dict:
+def figures_of(results, outlets: list[str]) -> dict:
     """Name -> altair chart builder for every exportable figure."""
-    cb = analysis.codebook
-    tables = state.comparison_tables(analysis, "outlet")
+    cb = results.codebook
+    tables = results.comparison(outlets)
     colours = colour_map(cb.frame_ids)
     figures = {}
     means = charts.means_long(tables, cb)
     if not means.empty:
         figures["outlet_frame_heatmap"] = lambda: charts.outlet_heatmap(means, cb)
     for axis_id in cb.axis_ids:
-        compared = analysis.scores[analysis.scores["outlet"].astype(str).isin(state.compared_outlets(analysis))]
-        figures[f"axis_strip_{axis_id}"] = lambda a=axis_id, c=compared: charts.axis_strip(c, cb, a)
+        figures[f"axis_strip_{axis_id}"] = lambda a=axis_id: charts.axis_strip(
+            results.axis_sample(a, outlets, per_outlet=STRIP_SAMPLE), cb, a)
     prevalence = charts.prevalence_long(tables, cb)
     if not prevalence.empty and prevalence["period"].nunique() >= 2:
         figures["frame_prevalence"] = lambda: charts.prevalence_lines(prevalence, cb, colours)
@@ -72,8 +75,8 @@ def figures_of(analysis) -> dict:
 
 
 @st.cache_data(show_spinner="Rendering the figure…", max_entries=24)
-def _figure_bytes(key: str, name: str, fmt: str, _analysis) -> bytes:
-    chart = figures_of(_analysis)[name]()
+def _figure_bytes(key: str, name: str, fmt: str, outlets: tuple[str, ...], _results) -> bytes:
+    chart = figures_of(_results, list(outlets))[name]()
     if not isinstance(chart, alt.FacetChart):
         chart = chart.properties(width=900)  # the page column's width does not exist outside the page
     buffer = io.BytesIO() if fmt == "png" else io.StringIO()
@@ -82,26 +85,45 @@ def _figure_bytes(key: str, name: str, fmt: str, _analysis) -> bytes:
     return value if isinstance(value, bytes) else value.encode("utf-8")
 
 
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"
+
+
+def _folder_tables(results) -> None:
+    """A results folder's tables are files already: list them (no copy of 100k rows in memory)."""
+    files = sorted(p for p in results.folder.iterdir() if p.is_file())
+    st.dataframe({"file": [p.name for p in files], "size": [_size(p.stat().st_size) for p in files]},
+                 hide_index=True, key="results_files")
+    st.caption(f"The tables of results folder {code(results.folder)} as Parquet, with `result.json` (versions, "
+               "encoder, codebook sha256, settings, calibration, engine and inputs). Convert them with "
+               "`framing.engines.EngineResult.open(DIR).export(PATH, format=...)`, or read them with "
+               "DuckDB/pandas. The outlet comparison for the outlets chosen on the Outlets page:")
+
+
 def render() -> None:
     st.title("Export")
-    if state.results_folder() is not None:
-        from framing.app.views import results
-
-        db = state.results_db_or_error()
-        if db is not None:
-            results.render_export(db)
+    results = state.results_or_prompt()
+    if results is None:
         return
-    analysis = state.analysis_or_prompt()
-    if analysis is None:
-        return
-    # the comparison tables depend on the outlets chosen on the Outlets page
-    key = "|".join(state.analysis_key() or ()) + "|" + "\x1f".join(state.compared_outlets(analysis))
+    outlets = tuple(state.compared_outlets(results.outlet_counts()))
+    key = f"{id(results)}|{results.created}|" + "\x1f".join(outlets)
     st.subheader("Tables")
-    st.caption("Scores, evidence, events and components, plus the outlet comparison (means with intervals, "
-               "differences, distinctive terms, prevalence). `manifest.json` records the package version, "
-               "encoder, codebook sha256, settings and input files, so every number can be reproduced.")
+    if results.folder is not None:
+        _folder_tables(results)
+    else:
+        st.caption("Scores, evidence, events and components, plus the outlet comparison (means with intervals, "
+                   "differences, distinctive terms, prevalence) and the codebook. `manifest.json` records the "
+                   "package version, encoder, codebook sha256, settings and input files, so every number can be "
+                   "reproduced.")
     fmt = st.radio("Format", list(FORMATS), format_func=FORMATS.__getitem__, horizontal=True, key="export_format")
-    files = _export(key, fmt, analysis)
+    if results.folder is not None:
+        files = {f"{name}.{fmt}": data for name, data in _comparison_files(key, fmt, outlets, results).items()}
+    else:
+        files = _export(key, fmt, outlets, results)
     # data as callables: the bytes are sent only when a button is clicked, not on every rerun
     st.download_button(f"Download all ({len(files)} files, zip)", lambda: _zip(key, fmt, files),
                        file_name=f"framing-{fmt}.zip", mime="application/zip", type="primary", key="download_all")
@@ -110,11 +132,12 @@ def render() -> None:
         ext = Path(name).suffix.lstrip(".")
         cols[i % 3].download_button(f"{name} ({len(data) / 1024:,.0f} KB)", lambda d=data: d, file_name=name,
                                     mime=MIME.get(ext, "application/octet-stream"), key=f"download_{name}")
-    with st.expander("manifest.json"):
-        st.json(json.loads(files["manifest.json"]), expanded=1)
+    if "manifest.json" in files:
+        with st.expander("manifest.json"):
+            st.json(json.loads(files["manifest.json"]), expanded=1)
 
     st.subheader("Figures")
-    figures = figures_of(analysis)
+    figures = figures_of(results, list(outlets))
     if not figures:
         st.info("No figures for this analysis.")
         return
@@ -125,6 +148,6 @@ def render() -> None:
     if st.button(f"Prepare {name}.{fig_fmt}", key="prepare_figure"):
         st.session_state["figure_ready"] = (name, fig_fmt)
     if st.session_state.get("figure_ready") == (name, fig_fmt):
-        data = _figure_bytes(key, name, fig_fmt, analysis)
+        data = _figure_bytes(key, name, fig_fmt, outlets, results)
         st.download_button(f"Download {name}.{fig_fmt}", lambda: data, file_name=f"{name}.{fig_fmt}", mime=MIME[fig_fmt],
                            key="download_figure")

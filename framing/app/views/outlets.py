@@ -5,39 +5,27 @@ from __future__ import annotations
 import streamlit as st
 
 from framing.app import charts, state
-from framing.app.highlight import colour_map
+from framing.app.highlight import code, colour_map
 
 TERMS_SHOWN = 25
-#: Articles per outlet in the strip plot of a results folder (a seeded sample).
+#: Articles per outlet in the strip plot (a seeded sample beyond this).
 STRIP_SAMPLE = 300
 
 
 def render() -> None:
     st.title("Outlets")
-    if state.results_folder() is not None:
-        db = state.results_db_or_error()
-        if db is None:
-            return
-        counts = state.results_query("outlet_counts")
-        st.caption(f"{int(counts.sum()):,} articles from {len(counts)} outlet(s), codebook `{db.codebook.id}` "
-                   "(results folder).")
-        _choose_outlets(counts)
-        outlets = state.compared_outlets(counts=counts)
-        _render(db.codebook, state.results_comparison(outlets),
-                lambda axis_id: state.results_query("axis_sample", axis_id, tuple(outlets), per_outlet=STRIP_SAMPLE),
-                db.time_freq(), sampled=True)
+    results = state.results_or_prompt()
+    if results is None:
         return
-    analysis = state.analysis_or_prompt()
-    if analysis is None:
-        return
-    scores = analysis.scores
-    st.caption(f"{len(scores):,} articles from {scores['outlet'].nunique()} outlet(s), codebook "
-               f"`{analysis.codebook.id}`.")
-    counts = state.outlet_counts(analysis)
+    counts = results.outlet_counts()
+    st.caption(f"{int(counts.sum()):,} articles from {len(counts)} outlet(s), codebook {code(results.codebook.id)}.")
     _choose_outlets(counts)
-    tables = state.comparison_tables(analysis, "outlet")
-    compared = scores[scores["outlet"].astype(str).isin(state.compared_outlets(analysis))]
-    _render(analysis.codebook, tables, lambda axis_id: compared, state.time_freq(scores["published"]))
+    outlets = state.compared_outlets(counts)
+    with st.spinner("Comparing outlets (bootstrap intervals, permutation tests, distinctive terms)…"):
+        tables = results.comparison(outlets)
+    _render(results.codebook, tables,
+            lambda axis_id: results.axis_sample(axis_id, outlets, per_outlet=STRIP_SAMPLE),
+            results.time_freq(), sampled=bool((counts.loc[outlets] > STRIP_SAMPLE).any()))
 
 
 def _choose_outlets(counts) -> None:

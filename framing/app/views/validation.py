@@ -28,18 +28,9 @@ def render() -> None:
     """The page inside the app: inputs from ``framing.app.state``."""
     from framing.app import state
 
-    if state.results_folder() is not None:
-        db = state.results_db_or_error()
-        if db is not None:
-            corpus = state.results_corpus()
-            render_page(corpus, db.codebook, state.results_annotations(), analysis=corpus)
-        return
-    corpus = state.current_corpus()
-    if corpus is None:
-        st.error(f"The corpus could not be read: {state.corpus_error()}")
-        return
-    analysis = state.current_analysis()
-    render_page(corpus, state.current_codebook(), state.current_store(), analysis)
+    articles = state.current_articles()
+    if articles is not None:
+        render_page(articles, state.active_codebook(), state.annotations_store(), state.current_results(start=False))
 
 
 def trained_models(folder: Path | None = None) -> dict[str, Path]:
@@ -117,11 +108,11 @@ def render_page(corpus, codebook, store, analysis=None, models_folder: Path | No
     predictions = None
     if choice == ZERO_SHOT:
         threshold = st.slider("Frame present when its score is at least", 0.0, 1.0, 0.5, 0.05, key=f"{K}:thr")
-        scores = analysis.scores_for(labels.article_ids) if hasattr(analysis, "scores_for") else analysis.scores
+        scores = analysis.score_rows(labels.article_ids)
         predictions = analysis_predictions(scores, labels.frames, labels.axes, threshold=threshold)
     elif choice:
         path = trained_models(models_folder)[choice]
-        texts = corpus.texts(labels.article_ids) if hasattr(corpus, "texts") else {a.article_id: a.text for a in corpus}
+        texts = corpus.texts(labels.article_ids)
         missing = [a for a in labels.article_ids if a not in texts]
         if missing:
             st.warning(f"{len(missing)} coded article(s) are not in the current corpus and are left out.")

@@ -54,7 +54,7 @@ def _start(paths: Path | None, db: Path, log: Path, encoder: str,
     if paths is not None:
         env["FRAMING_APP_PATHS"] = str(paths)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "framing" / "app" / "main.py"), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "framing/app/main.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"],
         cwd=REPO, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,

@@ -49,7 +49,7 @@ def app_url(tmp_path_factory):
     log = tmp_path_factory.getbasetemp() / "streamlit.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "framing" / "app" / "main.py"), "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "framing/app/main.py"), "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"],
             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,

@@ -26,6 +26,7 @@ from framing.cli import app_cmd
 REPO = Path(__file__).resolve().parents[1]
 MAIN = REPO / "framing" / "app" / "main.py"
 TOKEN = "team-token-0123456789"
+CHROMIUM = Path(os.environ.get("FRAMING_CHROMIUM", "/usr/bin/chromium"))
 
 
 def _free_port() -> int:
@@ -175,6 +176,8 @@ def test_serves_on_loopback_and_sigterm_stops_the_server(tmp_path):
         _stop_all(proc)
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_all_interfaces_with_a_token_and_ctrl_c_stops_it(tmp_path):
     port = _free_port()
     proc, log = _launch(tmp_path, "--host", "0.0.0.0", "--port", str(port), token=TOKEN)
@@ -183,11 +186,39 @@ def test_all_interfaces_with_a_token_and_ctrl_c_stops_it(tmp_path):
         servers = psutil.Process(proc.pid).children(recursive=True)
         assert _listening([proc.pid] + [s.pid for s in servers], port) == {"0.0.0.0"}
         assert all(s.environ().get(app_cmd.TOKEN_ENV) == TOKEN for s in servers)
+        if CHROMIUM.exists():
+            _token_prompt_in_browser(f"http://127.0.0.1:{port}")
         os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal reaches the whole foreground group
         assert proc.wait(timeout=30) == 128 + signal.SIGINT
         assert _all_gone(servers) == [], log.read_text(errors="replace")[-2000:]
     finally:
         _stop_all(proc)
+
+
+def _token_prompt_in_browser(url: str) -> None:
+    """The page asks for the token (password field) and shows the app only after it."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM),
+                                     args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(url)
+            field = page.get_by_label("Access token")
+            field.wait_for()
+            assert field.get_attribute("type") == "password"
+            assert page.get_by_test_id("stSidebarNav").count() == 0
+            field.fill("wrong-token-123")
+            page.get_by_role("button", name="Continue").click()
+            page.get_by_text("Wrong token.").wait_for()
+            assert page.get_by_test_id("stSidebarNav").count() == 0
+            page.get_by_label("Access token").fill(TOKEN)
+            page.get_by_role("button", name="Continue").click()
+            page.get_by_test_id("stSidebarNav").get_by_text("Corpus", exact=True).wait_for()
+            assert page.get_by_label("Access token").count() == 0
+        finally:
+            browser.close()
 
 
 # ---------------------------------------------------------------- the token gate on the main page

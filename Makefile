@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 PYTEST_ARGS ?=
+# pytest-xdist: one worker per core (at most 4: each loads the embedding model); a test file stays on one
+# worker, so module fixtures (the app server, the browser, the shared analysis) start once
+XDIST ?= -n auto --maxprocesses 4 --dist loadfile
 
 .PHONY: app test install chromium bench screenshots clean
 
@@ -26,7 +29,7 @@ chromium:
 	@test -x /usr/bin/chromium || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null)
 
 test: $(STAMP) chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 screenshots: $(STAMP) chromium
 	FRAMING_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_app_browser.py -q
@@ -35,4 +38,4 @@ bench: $(STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build dist *.egg-info

@@ -1,6 +1,6 @@
 """Benchmark: the app as a new user meets it, on the 3,428 AllSides security articles.
 
-Starts ``streamlit run app.py`` on ``../shared/eval/allsides_baly_security/`` (as
+Starts ``streamlit run framing/app/main.py`` on ``../shared/eval/allsides_baly_security/`` (as
 ``framing app PATH`` does), opens it in Debian's headless Chromium (Playwright),
 clicks "Score 3,428 articles", follows the progress bar until the Events page shows
 the first event, then times page switches (first visit and cached), an event
@@ -54,7 +54,7 @@ def _start(paths: Path | None, db: Path, log: Path, encoder: str,
     if paths is not None:
         env["FRAMING_APP_PATHS"] = str(paths)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "framing/app/main.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"],
         cwd=REPO, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
@@ -179,7 +179,7 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    # server-side script time per page run (app.py logs it at INFO)
+    # server-side script time per page run (framing/app/main.py logs it at INFO)
     renders = [line.split("page ", 1)[1] for line in
                (OUT / f"bench_app_streamlit_{args.encoder}.log").read_text(errors="replace").splitlines()
                if "rendered in" in line]

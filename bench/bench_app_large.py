@@ -8,7 +8,7 @@ that script) — and measures:
 * in this process: opening it with ``Results.open`` (DuckDB reads the score table and builds
   the event list) and the first outlet comparison of the 20 biggest outlets (bootstrap
   intervals, permutation tests, distinctive terms over their texts), each with peak RSS;
-* in Debian's headless Chromium (Playwright) against ``streamlit run app.py`` with
+* in Debian's headless Chromium (Playwright) against ``streamlit run framing/app/main.py`` with
   ``FRAMING_APP_RESULTS``: first load until the first event is shown side by side, a
   search of the event list, the next page of the list, selecting an event, and switching
   between every page twice (first visit, then cached), each until the page's content is

@@ -1,26 +1,59 @@
-"""Where framing finds its bundled files and keeps its per-user state."""
+"""Where framing finds its bundled files and keeps its per-user state.
+
+Bundled files (built-in codebooks, the demo corpus, the app's entry point) are package
+resources, found with :mod:`importlib.resources`, so an installed wheel has them too.
+"""
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_DIR = PACKAGE_DIR.parent
 
+def package_file(*parts: str) -> Path:
+    """A file or folder shipped inside the ``framing`` package, as a filesystem path.
 
-def models_dir() -> Path:
-    """The ``models/`` folder: codebooks and trained artefacts (``FRAMING_MODELS_DIR`` overrides)."""
-    return Path(os.environ.get("FRAMING_MODELS_DIR", REPO_DIR / "models"))
+    Parameters
+    ----------
+    *parts : str
+        Path components below the package folder, e.g. ``("codebooks",)``.
+
+    Returns
+    -------
+    pathlib.Path
+        The resource's location on disk.
+
+    Raises
+    ------
+    ValueError
+        If the package is not installed as plain files (e.g. imported from a zip archive).
+    """
+    resource = resources.files("framing").joinpath(*parts)
+    if not isinstance(resource, Path):
+        raise ValueError(f"framing resource {'/'.join(parts)!r} is not on the filesystem ({resource!r}); "
+                         "install framing as files, not as a zip archive")
+    return resource
 
 
 def codebooks_dir() -> Path:
-    return models_dir() / "codebooks"
+    """The built-in codebooks: ``framing/codebooks/*.yaml`` inside the package."""
+    return package_file("codebooks")
+
+
+def app_script() -> Path:
+    """The Streamlit entry point of ``framing app``: ``framing/app/main.py``."""
+    return package_file("app", "main.py")
+
+
+def models_dir() -> Path:
+    """Where trained classifiers go: ``./models`` in the working directory (``FRAMING_MODELS_DIR`` overrides)."""
+    return Path(os.environ.get("FRAMING_MODELS_DIR", "models")).absolute()
 
 
 def demo_corpus_path() -> Path:
     """The bundled demo corpus: the seed aggregator page about ISKP (five articles)."""
-    return PACKAGE_DIR / "data" / "demo" / "latest-news-iskp.txt"
+    return package_file("data", "demo", "latest-news-iskp.txt")
 
 
 def default_db_path() -> Path:

@@ -1,4 +1,4 @@
-"""End to end: ``streamlit run app.py`` opened in Debian's headless Chromium via Playwright.
+"""End to end: ``streamlit run framing/app/main.py`` opened in Debian's headless Chromium via Playwright.
 
 Selects an event, checks that the outlet columns and the highlighted evidence are
 visible, and saves screenshots of the main pages to ``tests/_artifacts/screenshots/``
@@ -49,7 +49,7 @@ def app_url(tmp_path_factory):
     log = tmp_path_factory.getbasetemp() / "streamlit.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "framing/app/main.py"), "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"],
             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
-APP = str(REPO / "app.py")
+APP = str(REPO / "framing/app/main.py")
 TIMEOUT = 300
 
 EVIL = "<script>alert(1)</script> and <img src=x onerror=alert(1)>"

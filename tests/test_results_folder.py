@@ -145,7 +145,7 @@ def _app(monkeypatch, folder, page=None, **session):
 
     monkeypatch.setenv("FRAMING_APP_RESULTS", str(folder))
     monkeypatch.delenv("FRAMING_APP_PATHS", raising=False)
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(REPO / "framing/app/main.py"), default_timeout=120)
     for key, value in session.items():
         at.session_state[key] = value
     if page is not None:

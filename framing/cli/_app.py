@@ -14,8 +14,30 @@ app = typer.Typer(
 )
 
 
+def package_version() -> str:
+    """The installed distribution's version, else ``framing.__version__`` (a source checkout on the path)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("framing")
+    except metadata.PackageNotFoundError:
+        import framing
+
+        return framing.__version__
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"framing {package_version()}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details.")) -> None:
+def _root(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details."),
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 

@@ -284,7 +284,7 @@ def codebooks_command() -> None:
         table.add_column(col, overflow="fold")
     ids = builtin_ids()
     if not ids:
-        _fail("no built-in codebooks found (models/codebooks/*.yaml)")
+        _fail("no built-in codebooks found (framing/codebooks/*.yaml in the package)")
     for cid in ids:
         try:
             cb = Codebook.load(cid)

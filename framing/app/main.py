@@ -1,7 +1,8 @@
 """The framing app: the same events side by side across outlets.
 
-Run with ``framing app [PATH...]`` or ``streamlit run app.py``. A thin layer over the
-public API: every page is a ``render()`` function in ``framing.app.views``.
+Run with ``framing app [PATH...]`` (or ``streamlit run framing/app/main.py``). A thin layer over
+the public API: every page is a ``render()`` function in ``framing.app.views``. When the server
+has a token (``FRAMING_APP_TOKEN``), :func:`framing.app.auth.gate` asks for it before any page runs.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import time
 
 import streamlit as st
 
-from framing.app import state
+from framing.app import auth, state
 from framing.app.views import codebook, corpus, events, export, outlets
 
 st.set_page_config(page_title="framing — outlets side by side", page_icon=":material/view_column:", layout="wide")
+if not auth.gate():
+    st.stop()
 
 
 def _optional(module: str, title: str, url_path: str, icon: str) -> list:

@@ -56,6 +56,11 @@ def demo_corpus_path() -> Path:
     return package_file("data", "demo", "latest-news-iskp.txt")
 
 
+def app_icon_path() -> Path:
+    """The app's page icon (a local file: the browser fetches nothing from outside the server)."""
+    return package_file("data", "icon.png")
+
+
 def default_db_path() -> Path:
     """Per-user default DuckDB store (``FRAMING_DB`` overrides)."""
     env = os.environ.get("FRAMING_DB")

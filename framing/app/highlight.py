@@ -153,6 +153,10 @@ def legend_html(colours: Mapping[str, str], labels: Mapping[str, str] | None = N
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()<>#~$|!{}])")
+#: Where a GFM autolink starts (``http://``, ``www.``, ``name@host``): Streamlit links such
+#: text after parsing, escapes or not, so an invisible WORD JOINER (U+2060) is put there.
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=@)|(?<=\bwww)(?=\.)")
+WORD_JOINER = "\u2060"
 
 
 def code(text) -> str:
@@ -167,12 +171,20 @@ def code(text) -> str:
 
 
 def md(text) -> str:
-    """Backslash-escape Markdown syntax in untrusted text shown through ``st.markdown``/``st.caption``.
+    """The one escape for untrusted text (titles, outlets, codebook fields, coder names, file
+    names) shown through Streamlit's Markdown: ``st.markdown``/``st.caption``, widget labels,
+    help texts, radio options.
 
-    Streamlit never renders raw HTML there (``unsafe_allow_html`` is off), so this is about
-    a file or outlet name such as ``*[x](y)*`` showing as typed rather than as formatting.
+    Every Markdown special character is backslash-escaped, so ``![x](http://…)`` shows as
+    typed instead of fetching an image, and ``:red[…]`` is no colour directive; a bare
+    ``http://…``, ``www.…`` or ``name@host`` gets an invisible word joiner that keeps it
+    from becoming a live link. Streamlit never renders raw HTML there (``unsafe_allow_html``
+    is off).
 
     >>> md("a*b_[c](d) $5 <i>")
     'a\\\\*b\\\\_\\\\[c\\\\]\\\\(d\\\\) \\\\$5 \\\\<i\\\\>'
+    >>> md("see http://x.org, www.x.org or me@x.org").replace(WORD_JOINER, "|")
+    'see http:|//x.org, www|.x.org or me@|x.org'
     """
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    escaped = _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    return _AUTOLINK.sub(WORD_JOINER, escaped).replace("\n", " ")

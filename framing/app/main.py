@@ -17,8 +17,9 @@ import streamlit as st
 
 from framing.app import auth, state
 from framing.app.views import codebook, corpus, events, export, outlets
+from framing.paths import app_icon_path
 
-st.set_page_config(page_title="framing — outlets side by side", page_icon=":material/view_column:", layout="wide")
+st.set_page_config(page_title="framing — outlets side by side", page_icon=str(app_icon_path()), layout="wide")
 if not auth.gate():
     st.stop()
 

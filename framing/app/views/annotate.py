@@ -11,6 +11,7 @@ import logging
 
 import streamlit as st
 
+from framing.app.highlight import highlight_html, md
 from framing.validate.labels import AnnotationStore, sample_articles
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ def render_page(corpus, codebook, store, analysis=None) -> None:
     answers = ann.answers(codebook.id, coder=coder, article_ids=sample)
     coded = set(answers.loc[answers["target"].isin(codebook.frame_ids), "article_id"])
     done = sum(a in coded for a in sample)
-    st.progress(done / len(sample), text=f"{done} of {len(sample)} articles coded by {coder}")
+    st.progress(done / len(sample), text=f"{done} of {len(sample)} articles coded by {md(coder)}")
 
     sig = (coder, codebook.id, tuple(sample))
     if st.session_state.get(f"{K}:sig") != sig:  # new coder / sample: resume at the first uncoded article
@@ -107,16 +108,18 @@ def render_page(corpus, codebook, store, analysis=None) -> None:
 
     left, right = st.columns([3, 2])
     with left:
-        meta = " · ".join(x for x in (article.outlet, str(article.published or ""), article.article_id) if x)
-        st.subheader(article.title or "(untitled)")
+        meta = " · ".join(md(x) for x in (article.outlet, str(article.published or ""), article.article_id) if x)
+        st.subheader(md(article.title) if article.title else "(untitled)")
         st.caption(meta)
         with st.container(height=480):
-            st.write(article.text)
+            # the text escaped as HTML (no Markdown, no live links), as on the Events page
+            st.markdown(f'<div class="article-text" dir="auto" style="font-size:0.95rem;line-height:1.55;">'
+                        f'{highlight_html(article.text, [], {})}</div>', unsafe_allow_html=True)
     with right:
         st.markdown("**Frames present** (tick all that apply)")
         for f in codebook.frames:
             key = _widget_key(coder, codebook.id, article.article_id, f.id)
-            st.checkbox(f.label, value=bool(stored.get(f.id, 0.0)), key=key, help=f.description or None,
+            st.checkbox(md(f.label), value=bool(stored.get(f.id, 0.0)), key=key, help=md(f.description) or None,
                         on_change=_save_frames, args=(store, coder, codebook, article.article_id))
         st.button("None of these frames", key=f"{K}:none:{article.article_id}", on_click=_no_frame,
                   args=(store, coder, codebook, article.article_id))
@@ -124,9 +127,10 @@ def render_page(corpus, codebook, store, analysis=None) -> None:
             key = _widget_key(coder, codebook.id, article.article_id, axis.id)
             a_label = codebook.frame(axis.pole_a).label if axis.pole_a in codebook.frame_ids else axis.pole_a
             b_label = codebook.frame(axis.pole_b).label if axis.pole_b in codebook.frame_ids else axis.pole_b
+            a_label, b_label = md(a_label), md(b_label)
             names = {-2: f"−2 {b_label}", -1: "−1", 0: "0 neutral", 1: "+1", 2: f"+2 {a_label}"}
             current = stored.get(axis.id)
-            st.radio(axis.label, SCALE, index=SCALE.index(int(current)) if current in SCALE else None,
+            st.radio(md(axis.label), SCALE, index=SCALE.index(int(current)) if current in SCALE else None,
                      format_func=lambda v, names=names: names[v], horizontal=True, key=key,
                      help=f"Positive = {a_label}; negative = {b_label}.",
                      on_change=_save_axis, args=(store, coder, codebook, article.article_id, axis.id))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from framing.app import jobs, state
 from framing.results.sql import quote_ident
-from framing.app.highlight import md
+from framing.app.highlight import code, md
 from framing.codebook import Codebook, CodebookError, builtin_ids
 from framing.paths import default_db_path
 
@@ -94,7 +94,7 @@ def _choose(cb: Codebook) -> None:
 
 def _view(cb: Codebook) -> None:
     st.subheader(md(cb.name))
-    st.caption(f"id `{cb.id}` · version {cb.version} · sha256 `{cb.sha256[:12]}`"
+    st.caption(f"id {code(cb.id)} · version {md(cb.version)} · sha256 `{cb.sha256[:12]}`"
                + (" · **edited in this session**" if state.codebook_is_draft() else ""))
     if cb.description:
         st.text(cb.description)
@@ -108,7 +108,7 @@ def _view(cb: Codebook) -> None:
                              for a in cb.axes])
         st.dataframe(axes, hide_index=True, key="axes_table")
     for f in cb.frames:
-        with st.expander(f"{f.label} (`{f.id}`) — {len(f.prototypes)} prototypes, {len(f.lexicon)} terms"):
+        with st.expander(f"{md(f.label)} ({code(f.id)}) — {len(f.prototypes)} prototypes, {len(f.lexicon)} terms"):
             if f.description:
                 st.text(f.description)
             st.markdown("**Prototype sentences**")

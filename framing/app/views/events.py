@@ -128,7 +128,7 @@ def _article_column(row: dict, cb, texts: dict, evidence: pd.DataFrame, colours:
         for axis in cb.axes:
             v = row.get(f"axis:{axis.id}")
             if v is not None and pd.notna(v):
-                parts.append(f"{axis.label}: {v:+.2f} [{row.get(f'axis:{axis.id}:lo', v):+.2f}, "
+                parts.append(f"{md(axis.label)}: {v:+.2f} [{row.get(f'axis:{axis.id}:lo', v):+.2f}, "
                              f"{row.get(f'axis:{axis.id}:hi', v):+.2f}]")
         st.caption(" · ".join(parts) + "  (positive = pole A, left)")
     text = texts.get(row["article_id"], "")

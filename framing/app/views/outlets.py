@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from framing.app import charts, state
-from framing.app.highlight import code, colour_map
+from framing.app.highlight import code, colour_map, md
 
 TERMS_SHOWN = 25
 #: Articles per outlet in the strip plot (a seeded sample beyond this).
@@ -62,7 +62,7 @@ def _render(cb, tables, strip_rows, freq: str, sampled: bool = False) -> None:
                     f"{STRIP_SAMPLE} per outlet)" if sampled else "Each dot is an article")
                    + ("; the black tick is the mean of the dots shown. " if sampled else
                       "; the black tick is the outlet mean. ")
-                   + f"Left: {cb.frame(axis.pole_a).label} (+1); right: {cb.frame(axis.pole_b).label} (−1).")
+                   + f"Left: {md(cb.frame(axis.pole_a).label)} (+1); right: {md(cb.frame(axis.pole_b).label)} (−1).")
 
     differences = tables.get("differences")
     if differences is not None and not differences.empty:

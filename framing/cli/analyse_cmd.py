@@ -9,6 +9,7 @@ from typing import Callable, Dict, List, Optional
 import typer
 
 from framing.cli._app import DB_HELP, app
+from framing.cli._options import RAW_CELLS_HELP
 
 #: Engines that run the scoring. Other modules may register more (e.g. "dask"):
 #: ``ENGINES[name] = fn(paths, codebook=..., encoder=..., store=..., settings=..., progress=..., scheduler=...)``
@@ -133,6 +134,7 @@ def analyse_command(
     results: Optional[Path] = typer.Option(
         None, "--results", help="Write a results folder (Parquet tables, events, codebook, manifest) streamed "
         "partition by partition, for large corpora; open it with `framing app --results DIR`."),
+    raw_cells: bool = typer.Option(False, "--raw-cells", help=RAW_CELLS_HELP),
 ) -> None:
     """Score articles on every frame and axis of a codebook, with evidence."""
     from framing.paths import default_db_path
@@ -194,7 +196,7 @@ def analyse_command(
         if out is not None:
             from framing.export import export_tables
 
-            written = export_tables(tables, out, format=fmt, manifest=manifest)
+            written = export_tables(tables, out, format=fmt, manifest=manifest, neutralise_formulas=not raw_cells)
             typer.echo(f"{len(scores)} article(s) scored on {result.codebook.id!r}; wrote "
                        + ", ".join(str(p) for p in written), err=True)
         elif fmt is not None:

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from framing.cli._app import DB_HELP, app
+from framing.cli._options import RAW_CELLS_HELP
 
 _FORMATS = ("csv", "xlsx", "parquet", "json", "md", "tex")
 
@@ -80,6 +81,7 @@ def events_command(
     encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default) or a model dir."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
+    raw_cells: bool = typer.Option(False, "--raw-cells", help=RAW_CELLS_HELP),
 ) -> None:
     """Group articles that report the same event across outlets (one row per article)."""
     fmt = _check_format(fmt)
@@ -112,7 +114,8 @@ def events_command(
             manifest = {"encoder": model.model_id, "codebook": {"id": book.id, "sha256": book.sha256},
                         "parameters": {"distance_threshold": threshold, "date_window_days": window or None},
                         "inputs": file_manifest(paths or []), "n_articles": len(corpus)}
-            written = export_tables({"events": table}, out, format=fmt, manifest=manifest)
+            written = export_tables({"events": table}, out, format=fmt, manifest=manifest,
+                                    neutralise_formulas=not raw_cells)
             typer.echo(f"{len(corpus)} article(s) in {n_events} event(s) ({singletons} singleton(s)); wrote "
                        + ", ".join(str(p) for p in written), err=True)
         else:
@@ -166,6 +169,7 @@ def compare_command(
     encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default) or a model dir."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
+    raw_cells: bool = typer.Option(False, "--raw-cells", help=RAW_CELLS_HELP),
 ) -> None:
     """Compare outlets side by side: means with 95% intervals, tested differences, distinctive terms, time."""
     fmt = _check_format(fmt)
@@ -181,7 +185,7 @@ def compare_command(
         result = analyse([str(p) for p in paths] if paths else None, codebook=codebook, encoder=encoder, store=store)
         cmp = result.compare(by=by, time_freq=time_freq, n_boot=n_boot, n_perm=n_perm, random_state=seed)
         if out is not None:
-            written = cmp.export(out, format=fmt, manifest=result.manifest())
+            written = cmp.export(out, format=fmt, manifest=result.manifest(), neutralise_formulas=not raw_cells)
             typer.echo(f"compared {cmp.means['outlet'].nunique()} outlet(s) on {len(cmp.params['measures'])} "
                        f"measure(s); wrote " + ", ".join(str(p) for p in written), err=True)
         else:

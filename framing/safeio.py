@@ -205,8 +205,12 @@ def json_depth(value: Any, limit: int) -> int:
     return deepest
 
 
-def loads_json(text: str | bytes, *, max_depth: int = JSON_MAX_DEPTH, max_bytes: int | None = None) -> Any:
+def loads_json(text: str | bytes, *, max_depth: int = JSON_MAX_DEPTH, max_bytes: int | None = None,
+               strict: bool = True) -> Any:
     """``json.loads`` that refuses documents nested deeper than ``max_depth`` or larger than ``max_bytes``.
+
+    ``strict=False`` accepts raw control characters (tabs, newlines, NUL) inside strings, as
+    sloppy exporters write them.
 
     Raises
     ------
@@ -218,7 +222,7 @@ def loads_json(text: str | bytes, *, max_depth: int = JSON_MAX_DEPTH, max_bytes:
     if max_bytes is not None and len(text) > max_bytes:
         raise UnsafeInputError(f"JSON record of {len(text)} bytes is larger than the limit of {_size(max_bytes)}")
     try:
-        value = json.loads(text)
+        value = json.loads(text, strict=strict)
     except RecursionError:
         raise UnsafeInputError(f"JSON nested more than {max_depth} levels deep") from None
     if json_depth(value, max_depth) > max_depth:

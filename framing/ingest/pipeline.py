@@ -430,6 +430,10 @@ def load(
 
         paths = [demo_corpus_path()]
     report = IngestReport()
+    if store is not None and getattr(store, "read_only", False):
+        report.warnings.append(f"{store.path}: the store is read-only (open in another process?); "
+                               "the articles are not added to it")
+        store = None
     known = store.file_ingested if store is not None and hasattr(store, "file_ingested") else None
     hashes: dict[str, str] = {}
     entries: list | None = [] if store is not None and hasattr(store, "put_dedup_entries") else None
@@ -440,10 +444,8 @@ def load(
                                   max_record_chars=max_record_chars))
     corpus = Corpus(articles, report)
     if store is not None:
-        new = store.add_corpus(corpus)
+        new = _add(store, articles, dedup.params_key, entries)
         report.already_stored = len(articles) - new
-        if entries:
-            store.put_dedup_entries(dedup.params_key, entries)
         _record_files(store, report, hashes)
     return corpus
 
@@ -492,9 +494,8 @@ def ingest(
     hashes: dict[str, str] = {}
 
     def flush() -> None:
-        report.already_stored += len(batch) - store.add_corpus(batch)
+        report.already_stored += len(batch) - _add(store, batch, dedup.params_key, entries)
         if entries:
-            store.put_dedup_entries(dedup.params_key, entries)
             entries.clear()
         batch.clear()
 
@@ -509,6 +510,13 @@ def ingest(
         flush()
     _record_files(store, report, hashes)
     return report
+
+
+def _add(store, articles: list[Article], scheme: str, entries: list | None) -> int:
+    """Articles and their duplicate-index rows, in one transaction."""
+    if not entries:
+        return store.add_corpus(articles)
+    return store.add_corpus(articles, dedup=(scheme, entries))
 
 
 def _record_files(store, report: IngestReport, hashes: dict[str, str]) -> None:

@@ -184,3 +184,279 @@ def export_tables_(*args, **kwargs):
     from framing.export import export_tables
 
     return export_tables(*args, **kwargs)
+
+
+# ---------------------------------------------------------------------- ingest: one bad record never costs the good ones
+def _good(i: int, **extra) -> dict:
+    return {"id": f"g{i}", "title": f"Good {i}", "outlet": "Herald", "date": "2025-01-0" + str(1 + i % 9),
+            "text": f"Article number {i} reports that the council met on day {i} to discuss road repairs {i}.", **extra}
+
+
+def _load(path, **kwargs):
+    from framing.ingest import load
+
+    return load(path, **kwargs)
+
+
+def test_jsonl_bad_records_each_skipped_or_kept(tmp_path):
+    lines = [json.dumps(_good(1)),
+             "[" * 100_000 + "]" * 100_000,                                  # nested 100k deep
+             json.dumps(_good(2, date=int("9" * 401))),                     # 401-digit integer date
+             json.dumps(_good(3, text="A lone \ud800 surrogate sits in this article text.")),
+             json.dumps(_good(4)).replace("Article number", "Article\\u0000 number"),
+             json.dumps(_good(5))]
+    path = tmp_path / "dump.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
+    with path.open("ab") as fh:                                             # a raw NUL byte in one record
+        fh.write(json.dumps(_good(6)).replace("Article number", "Article\x00number").encode() + b"\n")
+    corpus = _load(path)
+    report = corpus.report
+    assert corpus.ids == ["g1", "g2", "g3", "g4", "g5", "g6"]
+    assert [(s.location, "nested" in s.reason) for s in report.skipped] == [("line 2", True)]
+    assert corpus["g2"].published is None and any("could not be parsed" in w for w in report.warnings)
+    assert "\ufffd" in corpus["g3"].text and "\ud800" not in corpus["g3"].text
+    assert "\x00" not in corpus["g4"].text + corpus["g6"].text
+    assert report.kept + len(report.merged) + len(report.skipped) == report.records_read == 7
+
+
+def test_store_takes_the_hostile_records(tmp_path):
+    from framing.ingest import ingest
+    from framing.store import Store
+
+    path = tmp_path / "dump.jsonl"
+    path.write_text(json.dumps(_good(1, text="Lone \ud800 surrogate and a \u0000 NUL in one text.")) + "\n"
+                    + json.dumps(_good(2)) + "\n", encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        report = ingest([path], store)
+        assert report.kept == 2 and store.article_count() == 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_utf16_without_bom_is_detected(tmp_path, encoding, fmt):
+    if fmt == "jsonl":
+        body = "\n".join(json.dumps(_good(i), ensure_ascii=False) for i in range(3)) + "\n"
+    else:
+        body = "id,title,outlet,date,text\n" + "".join(f"g{i},T{i},Herald,2025-01-02,Some text é number {i}\n"
+                                                        for i in range(3))
+    path = tmp_path / f"wide.{fmt}"
+    path.write_bytes(body.encode(encoding))
+    corpus = _load(path)
+    assert corpus.ids == ["g0", "g1", "g2"]
+    assert all("\x00" not in a.text for a in corpus)
+
+
+def test_nul_byte_in_one_csv_row_keeps_the_file(tmp_path):
+    path = tmp_path / "n.csv"
+    path.write_bytes(b"id,title,text\n1,A,First row text about the weather\n2,B,Second\x00row text about rain\n"
+                     b"3,C,Third row text about snow\n")
+    corpus = _load(path)
+    assert corpus.ids == ["1", "2", "3"] and corpus["2"].text == "Secondrow text about rain"
+
+
+def test_unclosed_csv_quote_reports_and_rereads_the_swallowed_rows(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text("id,title,outlet,date,text\n"
+                    "a1,First,Herald,2025-01-01,The first good row of text\n"
+                    "a2,Second,Herald,2025-01-01,The second good row of text\n"
+                    'b1,"Unclosed title,Herald,2025-01-01,text\n'
+                    "c1,Third,Herald,2025-01-01,The third good row of text\n"
+                    "c2,Fourth,Herald,2025-01-01,The fourth good row of text\n"
+                    "c3,Fifth,Herald,2025-01-01,The fifth good row of text\n", encoding="utf-8")
+    corpus = _load(path)
+    report = corpus.report
+    assert corpus.ids == ["a1", "a2", "c1", "c2", "c3"]
+    assert len(report.skipped) == 1 and "unclosed quote at line 4" in report.skipped[0].reason
+    assert "lines 5..7" in report.skipped[0].reason
+    assert report.kept + len(report.skipped) == report.records_read == 6
+
+
+def test_legit_multiline_quoted_field_is_one_row(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text('id,title,text\n1,A,"Para one, with commas, a, b.\nPara two, more, c, d."\n2,B,Plain text here\n',
+                    encoding="utf-8")
+    corpus = _load(path)
+    assert corpus.ids == ["1", "2"] and "Para two" in corpus["1"].text and not corpus.report.skipped
+
+
+def test_folder_keeps_good_files_and_reports_bad_ones(tmp_path, monkeypatch):
+    import os
+
+    import framing.ingest.pipeline as pipeline
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "good.jsonl").write_text(json.dumps(_good(1)) + "\n", encoding="utf-8")
+    (folder / "meta.csv").write_text("ref,name\n1,x\n", encoding="utf-8")
+    (folder / "noise.txt").write_bytes(os.urandom(3000))
+    (folder / "locked.jsonl").write_text(json.dumps(_good(2)) + "\n", encoding="utf-8")
+    (folder / "zgood.csv").write_text("id,text\nz1,Another good article about the port strike.\n", encoding="utf-8")
+    real = pipeline.file_sha256
+
+    def sha(path):
+        if path.name == "locked.jsonl":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(pipeline, "file_sha256", sha)
+    corpus = _load(folder)
+    report = corpus.report
+    assert corpus.ids == ["g1", "z1"]
+    bad = {Path_(s.file).name: s.reason for s in report.files_skipped}
+    assert set(bad) == {"meta.csv", "noise.txt", "locked.jsonl"}
+    assert "no recognisable text column" in bad["meta.csv"] and "Permission denied" in bad["locked.jsonl"]
+    assert report.has_skips
+
+
+def test_only_input_unreadable_is_still_an_error(tmp_path):
+    from framing.ingest import IngestError
+
+    path = tmp_path / "meta.csv"
+    path.write_text("ref,name\n1,x\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="meta.csv: no recognisable text column"):
+        _load(path)
+
+
+def test_csv_parse_error_half_way_keeps_the_rows_before(tmp_path, monkeypatch):
+    import csv
+
+    path = tmp_path / "big.csv"
+    path.write_text("id,text\n" + "".join(f"r{i},Row {i} text about a meeting {i}\n" for i in range(20))
+                    + 'r20,"' + "x" * 200_000 + '"\n', encoding="utf-8")
+    real = csv.field_size_limit
+    before = real()
+    monkeypatch.setattr(csv, "field_size_limit", lambda *a: real(131072))  # the long field then fails
+    try:
+        corpus = _load(path)
+    finally:
+        real(before)
+    assert len(corpus) == 20
+    assert corpus.report.files_skipped and "the rest not read" in corpus.report.files_skipped[0].reason
+
+
+def Path_(p):
+    from pathlib import Path
+
+    return Path(p)
+
+
+def test_big_record_truncated_with_a_warning(tmp_path):
+    path = tmp_path / "big.jsonl"
+    text = ("word " * 5000).strip()
+    path.write_text(json.dumps(_good(1, text=text)) + "\n" + json.dumps(_good(2, title="T" * 20_000)) + "\n")
+    corpus = _load(path, max_record_chars=1000)
+    assert len(corpus["g1"].text) <= 1000 and corpus["g1"].text.endswith("word")
+    assert any("truncated to the first" in w and "line 1" in w for w in corpus.report.warnings)
+    assert len(corpus["g2"].title) == 10_000
+    assert len(_load(path, max_record_chars=None)["g1"].text) == len(text)
+
+
+_BIG_RECORD_SCRIPT = r"""
+import json, random, sys
+from pathlib import Path
+from framing.ingest import ingest
+from framing.store import Store
+folder = Path(sys.argv[1])
+path = folder / "big.jsonl"
+rng = random.Random(0)
+words = ["w%05d" % i for i in range(20000)]
+with open(path, "w") as fh:
+    fh.write(json.dumps({"id": "g1", "outlet": "O", "text": "A good short article about the talks."}) + "\n")
+    fh.write('{"id": "big", "outlet": "O", "text": "')
+    for _ in range(50 * 2**20 // 60000):
+        fh.write(" ".join(rng.choices(words, k=10000)) + ". ")
+    fh.write('"}\n')
+    fh.write(json.dumps({"id": "g2", "outlet": "O", "text": "Another good article about the weather."}) + "\n")
+with Store(folder / "s.duckdb") as store:
+    report = ingest([path], store)
+print(json.dumps({"kept": report.kept, "warnings": report.warnings, "bytes": path.stat().st_size}))
+"""
+
+
+def test_one_50mb_record_stays_under_1gib(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-c", _BIG_RECORD_SCRIPT, str(tmp_path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    assert status == 0, err.decode()[-2000:]
+    result = json.loads(out)
+    assert result["bytes"] > 50 * 10**6 and result["kept"] == 3
+    assert any("line 2" in w and "truncated" in w for w in result["warnings"])
+    assert usage.ru_maxrss < 1024 * 1024  # KiB: under 1 GiB
+
+
+def test_near_duplicate_detection_really_turns_off(tmp_path, monkeypatch):
+    from framing.ingest import Deduplicator, ingest
+    from framing.store import Store
+
+    def boom(self, tokens):
+        raise AssertionError("signature computed although near-duplicate detection is off")
+
+    monkeypatch.setattr(Deduplicator, "signature", boom)
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps(_good(1)) + "\n" + json.dumps(_good(2)) + "\n")
+    with Store(tmp_path / "s.duckdb") as store:
+        report = ingest([path], store, near_duplicate_threshold=1.5)
+    assert report.kept == 2
+    assert _load(path, near_duplicate_threshold=1.5).report.kept == 2
+
+
+def test_signature_in_blocks_is_exact_and_long_texts_are_sampled():
+    import numpy as np
+
+    from framing.ingest import dedup
+
+    d = dedup.Deduplicator()
+    tokens = [f"t{i % 997}" for i in range(30_000)]
+    import pandas as pd
+
+    words = pd.util.hash_array(np.asarray(tokens, dtype=object), categorize=False)
+    sh = words[:-2] * dedup._P1 + words[1:-1] * dedup._P2
+    sh = sh * dedup._P1 + words[2:] * dedup._P2
+    direct = ((sh[:, None] * d._a[None, :] + d._b[None, :]) >> np.uint64(32)).min(axis=0).astype(np.uint32)
+    assert np.array_equal(d.signature(tokens), direct)
+    rng = np.random.default_rng(0)
+    long_a = [f"w{x}" for x in rng.integers(0, 50_000, size=300_000)]
+    long_b = list(long_a)
+    long_b[1000:1100] = ["changed"] * 100
+    sa, sb = d.signature(long_a), d.signature(long_b)
+    assert float(np.mean(sa == sb)) > 0.9
+    assert d.check("a", " ".join(long_a)) is None and d.check("b", " ".join(long_b)) == ("a", "near")
+
+
+def test_parquet_bytes_decoded_and_struct_reason(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"id": ["1", "2"], "title": [b"Bytes title", b"Other"],
+                      "text": [b"Text stored as bytes in Parquet about ports.", b"Second bytes text about trains."]})
+    pq.write_table(table, tmp_path / "b.parquet")
+    corpus = _load(tmp_path / "b.parquet")
+    assert corpus["1"].title == "Bytes title" and corpus["1"].text.startswith("Text stored")
+    struct = pa.table({"id": ["1"], "text": pa.array([{"lang": "en", "len": 3}])})
+    pq.write_table(struct, tmp_path / "s.parquet")
+    report = _load(tmp_path / "s.parquet").report
+    assert report.kept == 0 and len(report.skipped) == 1
+    assert "structure" in report.skipped[0].reason and "lang" in report.skipped[0].reason
+
+
+def test_xlsx_formula_without_value_has_its_own_reason(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["id", "title", "text"])
+    ws.append(["1", "A", "Real text about the talks in the capital."])
+    ws.append(["2", "B", '=CONCAT("never", "computed")'])
+    ws.append(["3", "C", "More text about the weather in the hills."])
+    wb.save(tmp_path / "f.xlsx")
+    corpus = _load(tmp_path / "f.xlsx")
+    assert corpus.ids == ["1", "3"]
+    assert [s.location for s in corpus.report.skipped] == ["row 3"]
+    assert "formula without a stored value" in corpus.report.skipped[0].reason

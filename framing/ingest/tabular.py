@@ -309,13 +309,37 @@ def parse_xlsx(ctx: FileContext) -> Iterator[RawRecord]:
             raise _no_text_error(ctx, [c for c in columns if c])
         _check_mapping(ctx, columns, found)
         index = {field: columns.index(col) for field, col in found.items()}
-        for number, values in enumerate(rows, start=2):
-            if values is None or all(v is None for v in values):
-                continue
-            yield RawRecord(
-                f"row {number}",
-                {field: (values[i] if i < len(values) else None) for field, i in index.items()},
-            )
+        formulas, formula_wb = _formula_cells(ctx, index["text"])
+        try:
+            for number, values in enumerate(rows, start=2):
+                formula = next(formulas, None) if formulas is not None else None
+                text = values[index["text"]] if values is not None and index["text"] < len(values) else None
+                if text is None and isinstance(formula, str) and formula.startswith("="):
+                    ctx.skip(f"row {number}", f"the text cell holds a formula without a stored value ({formula[:60]!r}); "
+                             "open and save the workbook in Excel (or export it as CSV) so the values are stored")
+                    continue
+                if values is None or all(v is None for v in values):
+                    continue
+                yield RawRecord(
+                    f"row {number}",
+                    {field: (values[i] if i < len(values) else None) for field, i in index.items()},
+                )
+        finally:
+            if formula_wb is not None:
+                formula_wb.close()
     finally:
         wb.close()
+
+
+def _formula_cells(ctx: FileContext, column: int):
+    """The text column's cells as written (formulas as ``=...``), row by row from row 2, to tell a
+    formula without a stored value from an empty cell; ``(None, None)`` if the workbook cannot say."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(ctx.file.path, read_only=True, data_only=False)
+        rows = wb.worksheets[0].iter_rows(min_row=2, min_col=column + 1, max_col=column + 1, values_only=True)
+        return (row[0] if row else None for row in rows), wb
+    except Exception:  # noqa: BLE001 - only a better skip reason is lost
+        return None, None
 

@@ -10,7 +10,24 @@ import time
 import pytest
 
 from framing.codebook import Codebook, CodebookError
-from framing.safeio import UnsafeInputError, load_yaml, loads_json
+
+
+def load_yaml(*args, **kwargs):
+    from framing.safeio import load_yaml as real
+
+    return real(*args, **kwargs)
+
+
+def loads_json(*args, **kwargs):
+    from framing.safeio import loads_json as real
+
+    return real(*args, **kwargs)
+
+
+def _unsafe():
+    from framing.safeio import UnsafeInputError
+
+    return UnsafeInputError
 
 _FRAMES = "frames:\n  - id: f\n    prototypes: [a sentence]\n  - id: g\n    prototypes: [another one]\n"
 
@@ -37,7 +54,7 @@ def test_billion_laughs_codebook_fails_fast_with_little_memory(tmp_path):
 
 
 def test_recursive_alias_is_refused():
-    with pytest.raises(UnsafeInputError, match="expands"):
+    with pytest.raises(_unsafe(), match="expands"):
         load_yaml("a: &a [*a]\n", source="r.yaml")
 
 
@@ -47,7 +64,7 @@ def test_aliases_within_budget_still_load():
 
 
 def test_large_yaml_refused_before_parsing(tmp_path):
-    with pytest.raises(UnsafeInputError, match=r"big\.yaml.*larger than"):
+    with pytest.raises(_unsafe(), match=r"big\.yaml.*larger than"):
         load_yaml("x: " + "a" * 100, source="big.yaml", max_bytes=50)
     path = tmp_path / "big.yaml"
     path.write_text("id: big\n" + _FRAMES + "# " + "z" * (3 * 2**20) + "\n", encoding="utf-8")
@@ -56,7 +73,7 @@ def test_large_yaml_refused_before_parsing(tmp_path):
 
 
 def test_deep_yaml_is_an_error_not_a_crash():
-    with pytest.raises(UnsafeInputError, match="d.yaml"):
+    with pytest.raises(_unsafe(), match="d.yaml"):
         load_yaml("[" * 20000 + "]" * 20000, source="d.yaml")
 
 
@@ -84,9 +101,9 @@ def test_wrong_type_of_frame_label_names_the_frame():
 # ---------------------------------------------------------------------- JSON limits
 def test_json_depth_limit():
     assert loads_json('{"a": [[1]]}') == {"a": [[1]]}
-    with pytest.raises(UnsafeInputError, match="nested"):
+    with pytest.raises(_unsafe(), match="nested"):
         loads_json("[" * 100_000 + "]" * 100_000)
-    with pytest.raises(UnsafeInputError, match="nested"):
+    with pytest.raises(_unsafe(), match="nested"):
         loads_json("[" * 80 + "]" * 80, max_depth=64)
     with pytest.raises(json.JSONDecodeError):
         loads_json("{nope")
@@ -460,3 +477,164 @@ def test_xlsx_formula_without_value_has_its_own_reason(tmp_path):
     assert corpus.ids == ["1", "3"]
     assert [s.location for s in corpus.report.skipped] == ["row 3"]
     assert "formula without a stored value" in corpus.report.skipped[0].reason
+
+
+# ---------------------------------------------------------------------- terminal markup
+_MARKUP_OUTLETS = ["[/bold] x", "[link=http://evil.example]click[/link]", "[red]Red[/red] Times"]
+
+
+@pytest.fixture
+def hostile_markup_corpus(tmp_path):
+    path = tmp_path / "m.jsonl"
+    rows = [dict(_good(i), outlet=o, title=f"[bold]{o}") for i, o in enumerate(_MARKUP_OUTLETS)]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def fake_encoder(monkeypatch, hashing_encoder):
+    import framing.encoders
+
+    monkeypatch.setattr(framing.encoders, "get_encoder", lambda name=None: hashing_encoder)
+    return hashing_encoder
+
+
+@pytest.mark.parametrize("command", ["analyse", "events"])
+def test_markup_in_outlets_is_printed_as_text(hostile_markup_corpus, fake_encoder, tmp_path, command):
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    result = CliRunner().invoke(app, [command, str(hostile_markup_corpus), "--no-cache"], terminal_width=250)
+    assert result.exit_code == 0, result.output
+    assert "[/bold] x" in result.output or "[/bold]" in result.output
+    assert "[link=" in result.output and "\x1b]8;" not in result.output
+
+
+def test_ingest_report_prints_markup_literally(tmp_path):
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    path = tmp_path / "[link=evil]x[red].jsonl"
+    path.write_text(json.dumps(_good(1)) + "\n{broken [/bold]\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", str(path), "--db", str(tmp_path / "d.duckdb"), "-q"],
+                                terminal_width=300)
+    assert result.exit_code == 3, result.output
+    assert "[link=evil]x[red]" in result.output.replace("\n", "")
+
+
+# ---------------------------------------------------------------------- store
+class _FailingCommit:
+    """A DuckDB connection whose commit fails like a full disk (and whose rollback then fails too)."""
+
+    def __init__(self, con):
+        self._con = con
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+    def commit(self):
+        import duckdb
+
+        self._con.rollback()
+        raise duckdb.IOException('IO Error: Could not write file "s.duckdb.wal": No space left on device')
+
+    def rollback(self):
+        import duckdb
+
+        raise duckdb.TransactionException("TransactionContext Error: cannot rollback - no transaction is active")
+
+
+def test_full_disk_surfaces_no_space_left(tmp_path):
+    from framing.corpus import Article
+    from framing.store import Store
+
+    store = Store(tmp_path / "s.duckdb")
+    try:
+        store.con = _FailingCommit(store.con)
+        with pytest.raises(ValueError, match="No space left on device") as info:
+            store.add_corpus([Article(article_id="a", outlet="O", published=None, title="t", text="Some text.")],
+                             dedup=("scheme", [("a", b"k", None)]))
+        assert "cannot rollback" not in str(info.value)
+        store.con = store.con._con
+        assert store.article_count() == 0
+    finally:
+        store.close()
+
+
+def test_duplicate_index_is_written_with_the_articles(tmp_path):
+    from framing.ingest import ingest
+    from framing.store import Store
+
+    path = tmp_path / "d.jsonl"
+    path.write_text("\n".join(json.dumps(_good(i)) for i in range(7)) + "\n")
+    with Store(tmp_path / "s.duckdb") as store:
+        ingest([path], store, batch_size=3)
+        n_index = store.con.execute("SELECT count(*) FROM dedup_index").fetchall()[0][0]
+        assert n_index == store.article_count() == 7
+
+
+def test_failed_batch_leaves_neither_articles_nor_index(tmp_path):
+    from framing.corpus import Article
+    from framing.store import Store
+
+    with Store(tmp_path / "s.duckdb") as store:
+        store.add_corpus([Article(article_id="x", outlet="O", published=None, title="t", text="First.")])
+        store.con = _FailingCommit(store.con)
+        with pytest.raises(ValueError):
+            store.add_corpus([Article(article_id="y", outlet="O", published=None, title="t", text="Second.")],
+                             dedup=("s", [("y", b"k", None)]))
+        store.con = store.con._con
+        assert store.article_count() == 1
+        assert store.con.execute("SELECT count(*) FROM dedup_index").fetchall()[0][0] == 0
+
+
+_HOLD_SCRIPT = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "ro")
+print("ready", flush=True)
+sys.stdin.readline()
+"""
+
+
+def _hold(path, mode):
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", _HOLD_SCRIPT, str(path), mode], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    return proc
+
+
+def test_lock_error_says_what_to_do_and_readers_share(tmp_path):
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+    from framing.store import Store, StoreLockedError, open_store
+
+    db = tmp_path / "s.duckdb"
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps(_good(1)) + "\n")
+    assert CliRunner().invoke(app, ["ingest", str(path), "--db", str(db), "-q"]).exit_code == 0
+    writer = _hold(db, "rw")
+    try:
+        with pytest.raises(StoreLockedError, match=r"open in another process \(the app\?\): close it or use --db"):
+            Store(db)
+        store, note = open_store(db)
+        assert store is None and "running without the store" in note
+        result = CliRunner().invoke(app, ["ingest", str(path), "--db", str(db), "-q"])
+        assert result.exit_code == 1 and "close it or use --db" in result.output
+    finally:
+        writer.communicate("\n")
+    reader = _hold(db, "ro")
+    try:
+        result = CliRunner().invoke(app, ["articles", "--db", str(db)])
+        assert result.exit_code == 0 and "g1" in result.output
+        store, note = open_store(db)
+        assert store is not None and store.read_only and "read-only" in note
+        store.put_embeddings("m", ["h"], __import__("numpy").zeros((1, 3)))  # a no-op, not an error
+        store.close()
+    finally:
+        reader.communicate("\n")

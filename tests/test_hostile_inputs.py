@@ -638,3 +638,14 @@ def test_lock_error_says_what_to_do_and_readers_share(tmp_path):
         store.close()
     finally:
         reader.communicate("\n")
+
+
+def test_pickled_weights_file_gives_a_clear_error(tmp_path):
+    import pickle
+
+    from framing.validate.supervised import load_model
+
+    (tmp_path / "config.json").write_text(json.dumps({"format": "framing.FrameClassifier", "params": {}}))
+    (tmp_path / "weights.safetensors").write_bytes(pickle.dumps({"a": [1, 2, 3]}))
+    with pytest.raises(ValueError, match=r"weights\.safetensors: not a valid safetensors file.*never unpickles"):
+        load_model(tmp_path)

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from framing.paths import codebooks_dir
+from framing.safeio import YAML_MAX_BYTES, UnsafeInputError, load_yaml, read_text_limited
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_\-]*$")
 log = logging.getLogger(__name__)
@@ -125,7 +126,9 @@ class Codebook:
         if not path.is_file():
             raise CodebookError(f"{path}: not a file (expected a codebook YAML file)")
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_text_limited(path, YAML_MAX_BYTES, what="codebook file")
+        except UnsafeInputError as exc:
+            raise CodebookError(str(exc)) from None
         except UnicodeDecodeError:
             raise CodebookError(f"{path}: not a UTF-8 text file") from None
         except OSError as exc:
@@ -135,11 +138,9 @@ class Codebook:
     @classmethod
     def from_yaml(cls, text: str, source: str = "<yaml>") -> "Codebook":
         try:
-            data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-        except _DuplicateKeyError as exc:
-            raise CodebookError(f"{source}: {exc}") from None
-        except yaml.YAMLError as exc:
-            raise CodebookError(f"{source}: not valid YAML ({exc})") from None
+            data = load_yaml(text, source=source)
+        except UnsafeInputError as exc:
+            raise CodebookError(str(exc)) from None
         return cls.from_dict(data, source=source)
 
     @classmethod
@@ -196,31 +197,6 @@ def list_builtin() -> list[Codebook]:
 
 
 # ---------------------------------------------------------------------- parsing
-class _DuplicateKeyError(yaml.constructor.ConstructorError):
-    pass
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate mapping keys (plain YAML keeps the last one silently,
-    which would drop a frame's lexicon term or a whole field without notice)."""
-
-    def construct_mapping(self, node, deep=False):
-        seen: dict = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                hash(key)
-            except TypeError:
-                continue  # let SafeLoader raise its own error
-            if key in seen:
-                raise _DuplicateKeyError(
-                    f"line {key_node.start_mark.line + 1}: duplicate key {key!r} "
-                    f"(first at line {seen[key] + 1})"
-                )
-            seen[key] = key_node.start_mark.line
-        return super().construct_mapping(node, deep=deep)
-
-
 def _warn_unknown(raw: dict, known: set[str], source: str, where: str) -> None:
     for key in raw:
         if key not in known:
@@ -230,6 +206,15 @@ def _warn_unknown(raw: dict, known: set[str], source: str, where: str) -> None:
 def _require(cond: bool, source: str, where: str, message: str) -> None:
     if not cond:
         raise CodebookError(f"{source}: {where}: {message}")
+
+
+def _text(value: Any, source: str, where: str, default: str = "") -> str:
+    """A scalar field (label, description, name, version) as text; lists and mappings are refused."""
+    if value is None or value == "":
+        return default
+    _require(isinstance(value, (str, int, float)) and not isinstance(value, bool), source, where,
+             f"expected text, got {type(value).__name__}")
+    return str(value)
 
 
 def _str_list(value: Any, source: str, where: str, *, allow_empty: bool) -> list[str]:
@@ -291,8 +276,8 @@ def _parse(data: Any, source: str) -> Codebook:
         frames.append(
             Frame(
                 id=fid,
-                label=str(raw.get("label") or fid.replace("_", " ")),
-                description=str(raw.get("description") or ""),
+                label=_text(raw.get("label"), source, f"{where}.label", fid.replace("_", " ")),
+                description=_text(raw.get("description"), source, f"{where}.description"),
                 prototypes=_str_list(raw.get("prototypes"), source, f"{where}.prototypes", allow_empty=False),
                 lexicon=_lexicon(raw.get("lexicon"), source, f"{where}.lexicon"),
                 counter_examples=_str_list(raw.get("counter_examples"), source, f"{where}.counter_examples",
@@ -301,7 +286,10 @@ def _parse(data: Any, source: str) -> Codebook:
         )
     axes: list[Axis] = []
     seen_axes: set[str] = set()
-    for i, raw in enumerate(data.get("axes") or []):
+    axes_raw = data.get("axes") or []
+    _require(isinstance(axes_raw, list), source, "axes",
+             f"expected a list of axes (mappings with id, pole_a, pole_b), got {type(axes_raw).__name__}")
+    for i, raw in enumerate(axes_raw):
         _require(isinstance(raw, dict), source, f"axes[{i}]", "expected a mapping")
         aid = raw.get("id")
         _require(isinstance(aid, str) and bool(_ID_RE.match(aid or "")), source, f"axes[{i}].id",
@@ -314,8 +302,8 @@ def _parse(data: Any, source: str) -> Codebook:
             _require(isinstance(raw.get(pole), str) and raw.get(pole) in seen, source, f"{where}.{pole}",
                      f"unknown frame {raw.get(pole)!r} (frames: {sorted(seen)})")
         _require(raw["pole_a"] != raw["pole_b"], source, where, "pole_a and pole_b must differ")
-        axes.append(Axis(id=aid, label=str(raw.get("label") or aid), pole_a=raw["pole_a"], pole_b=raw["pole_b"],
-                         description=str(raw.get("description") or "")))
+        axes.append(Axis(id=aid, label=_text(raw.get("label"), source, f"{where}.label", aid), pole_a=raw["pole_a"],
+                         pole_b=raw["pole_b"], description=_text(raw.get("description"), source, f"{where}.description")))
     entities = []
     entities_raw = data.get("entities") or []
     _require(isinstance(entities_raw, list), source, "entities", "expected a list of actors")
@@ -328,18 +316,20 @@ def _parse(data: Any, source: str) -> Codebook:
         aliases = raw.get("aliases") or []
         if isinstance(aliases, str):
             aliases = [aliases]
-        _require(isinstance(aliases, list), source, f"entity {raw['name']!r}.aliases", "expected a list of names")
-        entities.append(Entity(name=raw["name"].strip(), aliases=[str(a).strip() for a in aliases if str(a).strip()],
-                               type=str(raw.get("type") or "")))
+        where = f"entity {raw['name']!r}"
+        _require(isinstance(aliases, list), source, f"{where}.aliases", "expected a list of names")
+        names = [_text(a, source, f"{where}.aliases[{j}]").strip() for j, a in enumerate(aliases)]
+        entities.append(Entity(name=raw["name"].strip(), aliases=[a for a in names if a],
+                               type=_text(raw.get("type"), source, f"{where}.type")))
     _check_shared_prototypes(frames, source)
     return Codebook(
         id=cid,
-        name=str(data.get("name") or cid),
-        description=str(data.get("description") or ""),
+        name=_text(data.get("name"), source, "name", cid),
+        description=_text(data.get("description"), source, "description"),
         frames=frames,
         axes=axes,
         entities=entities,
         reference=_str_list(data.get("reference"), source, "reference", allow_empty=True),
-        version=str(data.get("version", "1")),
+        version=_text(data.get("version", "1"), source, "version", "1"),
         source=source,
     )

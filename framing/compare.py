@@ -104,14 +104,17 @@ class Comparison:
     def prevalence(self) -> pd.DataFrame:
         return self.tables["prevalence"]
 
-    def export(self, path: str | Path, format: str | None = None, manifest: dict | None = None) -> list[Path]:
-        """Write every table with ``framing.export.export_tables`` (manifest included)."""
+    def export(self, path: str | Path, format: str | None = None, manifest: dict | None = None,
+               neutralise_formulas: bool = True) -> list[Path]:
+        """Write every table with ``framing.export.export_tables`` (manifest included; formula-like
+        cells neutralised in CSV/XLSX unless ``neutralise_formulas=False``)."""
         from framing.export import export_tables
 
         record = {"comparison": {"by": self.by, **self.params}}
         record.update(self.provenance)
         record.update(manifest or {})
-        return export_tables(self.tables, path, format=format, manifest=record)
+        return export_tables(self.tables, path, format=format, manifest=record,
+                             neutralise_formulas=neutralise_formulas)
 
 
 # ---------------------------------------------------------------------- tables

@@ -75,7 +75,10 @@ class IngestReport:
     ``merged`` holds one entry per duplicate that was folded into a kept article:
     ``(kept_article_id, duplicate_source, kind)`` with kind ``"exact"`` or ``"near"``.
     ``warnings`` holds file-level notes that did not lose data (encoding fallback,
-    unparseable date kept with an empty date, ...).
+    unparseable date kept with an empty date, a text truncated to the record cap, ...).
+    ``files_skipped`` holds the files (of several) that could not be read, or not to the
+    end, with the reason (location ``"whole file"`` or ``"from row N"``); the records read
+    from them before the failure are counted and kept as usual.
     """
 
     files_read: list[str] = field(default_factory=list)
@@ -85,6 +88,12 @@ class IngestReport:
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     already_stored: int = 0
+    files_skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def has_skips(self) -> bool:
+        """Whether any record or file was skipped (the CLI then exits with "finished with skips")."""
+        return bool(self.skipped or self.files_skipped)
 
     def merge_from(self, other: "IngestReport") -> None:
         for f in fields(self):
@@ -96,6 +105,7 @@ class IngestReport:
             f"{len(self.files_read)} file(s), {self.records_read} record(s) read: "
             f"{self.kept} kept, {len(self.merged)} merged as duplicates, "
             f"{len(self.skipped)} skipped, {len(self.warnings)} warning(s)"
+            + (f", {len(self.files_skipped)} file(s) not read" if self.files_skipped else "")
         )
 
     def to_dict(self) -> dict:
@@ -108,6 +118,7 @@ class IngestReport:
                 {"kept": k, "duplicate": d, "kind": kind} for k, d, kind in self.merged
             ],
             "skipped": [asdict(s) for s in self.skipped],
+            "files_skipped": [asdict(s) for s in self.files_skipped],
             "warnings": list(self.warnings),
         }
 

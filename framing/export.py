@@ -14,6 +14,16 @@ Where the tables go:
   ``{table: [records]}``, md / tex one document with a section per table; csv and
   parquet write ``path`` itself for a single table, else ``<stem>_<table>.<ext>``.
 
+Exports cannot attack the person who opens them: in CSV and XLSX, a text cell (or
+column name) that starts with ``= + - @`` or a tab or carriage return -- which a
+spreadsheet would run as a formula -- is prefixed with a single quote ``'`` (the OWASP
+rule for CSV injection); numbers, and text that is just a number such as ``-0.5``,
+stay as they are. ``neutralise_formulas=False`` keeps the raw text; XLSX cells are then
+still written as text, never as formulas. The manifest's ``"cells"`` says which
+(``"neutralised"`` or ``"raw"``). :func:`neutralise_sql` does the same inside a DuckDB
+query (for exports streamed with ``COPY``). A LaTeX export with non-Latin text starts
+with a comment (and logs a warning) that it needs xelatex or lualatex.
+
 :func:`read_tables` reads csv / xlsx / parquet / json exports back into DataFrames.
 """
 
@@ -25,6 +35,7 @@ import json
 import logging
 import platform
 import re
+import unicodedata
 from importlib import metadata
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -34,11 +45,18 @@ import pandas as pd
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FORMATS", "export_tables", "file_manifest", "read_tables", "sha256_file"]
+__all__ = ["FORMATS", "export_tables", "file_manifest", "neutralise_formula", "neutralise_sql",
+           "neutralised_query", "read_tables", "sha256_file"]
 
 FORMATS = {"csv": ".csv", "xlsx": ".xlsx", "parquet": ".parquet", "json": ".json", "md": ".md", "tex": ".tex"}
 _ALIASES = {"excel": "xlsx", "xls": "xlsx", "pq": "parquet", "markdown": "md", "latex": "tex", "jsonl": "json"}
 _SINGLE_FILE = {"xlsx", "json", "md", "tex"}
+#: Formats opened by spreadsheets, where a leading ``=`` runs a formula.
+_SPREADSHEET = {"csv", "xlsx"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?$")
+_XELATEX_NOTE = ("% This file holds non-Latin text: compile it with xelatex or lualatex (with fontspec and a font\n"
+                 "% that covers the script), not pdflatex.\n")
 _EXCEL_MAX_ROWS = 1_048_575
 _LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "sentence-transformers", "torch", "duckdb")
 
@@ -128,6 +146,89 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def neutralise_formula(value):
+    """``value`` made safe for a spreadsheet cell: text starting with ``= + - @``, tab or CR gets a
+    leading ``'`` unless it is just a number (``-0.5``); anything that is not text is returned unchanged.
+
+    Examples
+    --------
+    >>> neutralise_formula("=1+1"), neutralise_formula("-0.5"), neutralise_formula(-3)
+    ("'=1+1", '-0.5', -3)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell and column name through :func:`neutralise_formula` (numbers untouched)."""
+    out = frame.copy()
+    out.columns = [neutralise_formula(str(c)) for c in out.columns]
+    for i in range(out.shape[1]):
+        series = out.iloc[:, i]
+        if _is_text(series) or isinstance(series.dtype, pd.CategoricalDtype):
+            out.isetitem(i, series.astype(object).map(neutralise_formula))
+    return out
+
+
+def _is_text(series: pd.Series) -> bool:
+    return series.dtype == object or pd.api.types.is_string_dtype(series.dtype)
+
+
+def neutralise_sql(column_sql: str) -> str:
+    """DuckDB SQL of :func:`neutralise_formula` for a text column (for ``COPY ... TO 'x.csv'``).
+
+    Parameters
+    ----------
+    column_sql : str
+        A VARCHAR expression, e.g. ``'"title"'`` (already quoted by the caller).
+
+    Returns
+    -------
+    str
+        A ``CASE`` expression of the same value, prefixed with ``'`` when it starts like a formula.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> duckdb.sql("SELECT " + neutralise_sql("'=1+1'") + " AS v").fetchall()[0][0]
+    "'=1+1"
+    """
+    starts = "^[=+\\-@\t\r]"
+    number = _PLAIN_NUMBER.pattern.replace("'", "''")
+    quote = "''''"
+    return (f"CASE WHEN regexp_matches({column_sql}, '{starts}') AND NOT regexp_matches({column_sql}, "
+            f"'{number}') THEN {quote} || {column_sql} ELSE {column_sql} END")
+
+
+def neutralised_query(con, query: str) -> str:
+    """``query`` wrapped so that each of its VARCHAR columns (and column names) goes through
+    :func:`neutralise_sql`; ``con`` is a DuckDB connection used to read the query's columns."""
+    columns = con.execute(f"DESCRIBE {query}").fetchall()
+    select = []
+    for name, kind, *_ in columns:
+        quoted = '"' + str(name).replace('"', '""') + '"'
+        alias = '"' + str(neutralise_formula(str(name))).replace('"', '""') + '"'
+        expr = neutralise_sql(quoted) if str(kind).upper() == "VARCHAR" else quoted
+        select.append(f"{expr} AS {alias}")
+    return f"SELECT {', '.join(select)} FROM ({query})"
+
+
+def _non_latin(frames: Iterable[pd.DataFrame]) -> bool:
+    """Whether any text cell or column name holds a letter outside the Latin script."""
+    for frame in frames:
+        texts = [str(c) for c in frame.columns]
+        for col in range(frame.shape[1]):
+            series = frame.iloc[:, col]
+            if _is_text(series):
+                texts.extend(v for v in series.tolist() if isinstance(v, str))
+        for text in texts:
+            if not text.isascii() and any(ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN")
+                                          for ch in text):
+                return True
+    return False
+
+
 def _for_text(frame: pd.DataFrame) -> pd.DataFrame:
     """Dates as ISO strings (for md / tex / xlsx readability)."""
     out = _flat(frame)
@@ -157,19 +258,22 @@ def _latex(frame: pd.DataFrame, name: str) -> str:
 
 
 # ---------------------------------------------------------------------- writers
-def _write_one(frame: pd.DataFrame, target: Path, fmt: str, name: str) -> None:
+def _write_one(frame: pd.DataFrame, target: Path, fmt: str, name: str, neutralise: bool) -> None:
     if fmt == "csv":
-        _flat(frame).to_csv(target, index=False)
+        flat = _flat(frame)
+        # CRLF line ends (RFC 4180): Python's csv module quotes only the line terminator's characters,
+        # so with "\n" a cell holding a bare "\r" would be written unquoted and split its row.
+        (_neutralise(flat) if neutralise else flat).to_csv(target, index=False, lineterminator="\r\n")
     elif fmt == "parquet":
         _flat(frame).to_parquet(target, index=False)
     elif fmt == "json":
         _write_json({name: frame}, target)
     elif fmt == "xlsx":
-        _write_xlsx({name: frame}, target)
+        _write_xlsx({name: frame}, target, neutralise)
     elif fmt == "md":
         target.write_text(_markdown({name: frame}), encoding="utf-8")
     elif fmt == "tex":
-        target.write_text(_latex(frame, name), encoding="utf-8")
+        _write_latex({name: frame}, target)
 
 
 def _write_json(tables: Mapping[str, pd.DataFrame], target: Path) -> None:
@@ -180,7 +284,7 @@ def _write_json(tables: Mapping[str, pd.DataFrame], target: Path) -> None:
     target.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def _write_xlsx(tables: Mapping[str, pd.DataFrame], target: Path) -> None:
+def _write_xlsx(tables: Mapping[str, pd.DataFrame], target: Path, neutralise: bool) -> None:
     used: set[str] = set()
     with pd.ExcelWriter(target, engine="openpyxl") as writer:
         for name, frame in tables.items():
@@ -189,7 +293,41 @@ def _write_xlsx(tables: Mapping[str, pd.DataFrame], target: Path) -> None:
                     f"table {name!r} has {len(frame)} rows, more than an Excel sheet holds "
                     f"({_EXCEL_MAX_ROWS}); export it as csv or parquet"
                 )
-            _for_text(frame).to_excel(writer, sheet_name=_sheet_name(name, used), index=False)
+            sheet = _sheet_name(name, used)
+            text = _xlsx_text(_for_text(frame))
+            (_neutralise(text) if neutralise else text).to_excel(writer, sheet_name=sheet, index=False)
+            _no_formulas(writer.sheets[sheet])
+
+
+def _xlsx_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Control characters that XLSX cannot hold (NUL, ESC, ...) replaced by U+FFFD, so they cannot abort the export."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def clean(value):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+    out = frame.copy()
+    out.columns = [clean(str(c)) for c in out.columns]
+    for i in range(out.shape[1]):
+        if _is_text(out.iloc[:, i]):
+            out.isetitem(i, out.iloc[:, i].astype(object).map(clean))
+    return out
+
+
+def _no_formulas(sheet) -> None:
+    """openpyxl stores any text starting with ``=`` as a formula: make every such cell plain text."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
+def _write_latex(tables: Mapping[str, pd.DataFrame], target: Path) -> None:
+    body = "\n\n".join(_latex(f, n) for n, f in tables.items())
+    if _non_latin(tables.values()):
+        log.warning("%s holds non-Latin text: compile it with xelatex or lualatex, not pdflatex", target)
+        body = _XELATEX_NOTE + body
+    target.write_text(body, encoding="utf-8")
 
 
 def _markdown(tables: Mapping[str, pd.DataFrame]) -> str:
@@ -206,6 +344,7 @@ def export_tables(
     *,
     format: str | None = None,
     manifest: dict | None = None,
+    neutralise_formulas: bool = True,
 ) -> list[Path]:
     """Write tables to ``path`` in one format, with ``manifest.json`` beside them.
 
@@ -220,7 +359,13 @@ def export_tables(
     manifest : dict, optional
         Provenance from the caller (model id, codebook id and sha256, settings, input
         files from :func:`file_manifest`, ...). ``framing_version``, ``created``,
-        ``libraries`` and ``outputs`` are added.
+        ``libraries``, ``cells`` and ``outputs`` are added.
+    neutralise_formulas : bool, default True
+        In CSV and XLSX, prefix text cells that a spreadsheet would run as a formula
+        (starting with ``= + - @``, tab or carriage return) with ``'``. ``False`` keeps the
+        raw text (XLSX cells are still written as text, never as formulas). The manifest's
+        ``"cells"`` is ``"neutralised"`` or ``"raw"`` (Parquet, JSON, Markdown and LaTeX are
+        always raw: they are not opened as spreadsheets).
 
     Returns
     -------
@@ -251,7 +396,7 @@ def export_tables(
         path.mkdir(parents=True, exist_ok=True)
         for name, frame in tables.items():
             target = path / f"{_safe_stem(name)}{FORMATS[fmt]}"
-            _write_one(frame, target, fmt, name)
+            _write_one(frame, target, fmt, name, neutralise_formulas)
             written.append((target, name))
         folder = path
     else:
@@ -259,25 +404,26 @@ def export_tables(
         folder = path.parent
         if fmt in _SINGLE_FILE:
             if fmt == "xlsx":
-                _write_xlsx(tables, path)
+                _write_xlsx(tables, path, neutralise_formulas)
             elif fmt == "json":
                 _write_json(tables, path)
             elif fmt == "md":
                 path.write_text(_markdown(tables), encoding="utf-8")
             else:
-                path.write_text("\n\n".join(_latex(f, n) for n, f in tables.items()), encoding="utf-8")
+                _write_latex(tables, path)
             written.append((path, None))
         elif len(tables) == 1:
             name, frame = next(iter(tables.items()))
-            _write_one(frame, path, fmt, name)
+            _write_one(frame, path, fmt, name, neutralise_formulas)
             written.append((path, name))
         else:
             for name, frame in tables.items():
                 target = path.with_name(f"{path.stem}_{_safe_stem(name)}{path.suffix or FORMATS[fmt]}")
-                _write_one(frame, target, fmt, name)
+                _write_one(frame, target, fmt, name, neutralise_formulas)
                 written.append((target, name))
     manifest_path = folder / "manifest.json"
     record = _manifest_record(tables, written, fmt, manifest)
+    record["cells"] = "neutralised" if neutralise_formulas and fmt in _SPREADSHEET else "raw"
     manifest_path.write_text(json.dumps(record, indent=2, ensure_ascii=False, default=_json_default), encoding="utf-8")
     log.info("exported %d table(s) as %s to %s", len(tables), fmt, folder)
     return [p for p, _ in written] + [manifest_path]

@@ -59,6 +59,60 @@ def _memory_limit() -> str:
     return os.environ.get("FRAMING_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
 
 
+class StoreLockedError(ValueError):
+    """The store file is held by another process (DuckDB allows one writer per file)."""
+
+
+def _is_lock_error(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+def _cause(exc: BaseException) -> str:
+    """The useful part of a DuckDB error (the OS message, e.g. "No space left on device")."""
+    text = " ".join(str(exc).split())
+    return text[:300]
+
+
+def _dedup_table(scheme: str, entries: Sequence[tuple[str, bytes, bytes | None]]) -> pa.Table:
+    return pa.table(
+        {
+            "scheme": pa.array([scheme] * len(entries), pa.string()),
+            "article_id": pa.array([e[0] for e in entries], pa.string()),
+            "text_key": pa.array([e[1] for e in entries], pa.binary()),
+            "signature": pa.array([e[2] for e in entries], pa.binary()),
+        }
+    )
+
+
+def open_store(path: str | Path | None = None, *, write: bool = True) -> tuple["Store | None", str]:
+    """Open a store for a command that can live without writing to it (an embedding cache).
+
+    Tries read-write (``write=True``), then read-only (works while other processes only read
+    it), and gives up politely when another process holds it for writing.
+
+    Returns
+    -------
+    (store or None, note)
+        ``note`` is "" when the store opened as asked, else a sentence for the user (read-only:
+        new vectors are not cached; None: run without the store).
+    """
+    target = Path(path) if path is not None else default_db_path()
+    if write:
+        try:
+            return Store(target), ""
+        except StoreLockedError:
+            pass
+    if not target.exists():
+        return (Store(target), "") if write else (None, f"{target}: no such store; running without it")
+    try:
+        store = Store(target, read_only=True)
+    except StoreLockedError as exc:
+        return None, f"{exc}; running without the store (embeddings are not cached)"
+    return store, ("" if not write else f"{target}: the store is open in another process; opened read-only "
+                   "(new embeddings are not cached; close the other process (the app?) or use --db PATH)")
+
+
 def sentence_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -82,6 +136,11 @@ class Store:
         try:
             self.con = duckdb.connect(self.path, read_only=read_only, config={"memory_limit": _memory_limit()})
         except duckdb.Error as exc:
+            if _is_lock_error(exc):
+                raise StoreLockedError(
+                    f"{self.path}: the store is open in another process (the app?): close it or use --db PATH "
+                    f"for another store ({_cause(exc)})"
+                ) from None
             raise ValueError(f"{self.path}: cannot open the DuckDB store ({exc})") from None
         if not read_only:
             self.con.execute(_SCHEMA)
@@ -101,16 +160,40 @@ class Store:
         self.close()
 
     # ------------------------------------------------------------ articles
-    def add_corpus(self, corpus: Corpus | Iterable, batch_size: int = 2000) -> int:
-        """Store articles and their sentences; returns how many were new."""
+    def add_corpus(self, corpus: Corpus | Iterable, batch_size: int = 2000,
+                   dedup: tuple[str, Sequence[tuple[str, bytes, bytes | None]]] | None = None) -> int:
+        """Store articles and their sentences; returns how many were new.
+
+        ``dedup = (scheme, entries)`` also stores the duplicate-index rows of these articles
+        (see :meth:`put_dedup_entries`) in the same transaction as the articles, so a kill
+        never leaves a stored article out of the index.
+
+        Raises
+        ------
+        ValueError
+            The store is read-only, or writing failed (the message names the store and the
+            cause, e.g. "No space left on device"); nothing of the failed batch is stored.
+        """
+        self._check_writable("add articles")
         articles = list(corpus)
+        scheme, entries = dedup if dedup is not None else ("", [])
         if not articles:
+            if entries:
+                self.put_dedup_entries(scheme, entries)
             return 0
+        if entries:
+            self._ensure_dedup_table()
+        by_id: dict[str, list] = {}
+        for entry in entries:
+            by_id.setdefault(entry[0], []).append(entry)
         before = self.article_count()
         now = dt.datetime.now()
         for i in range(0, len(articles), batch_size):
             chunk = articles[i:i + batch_size]
             ids = [a.article_id for a in chunk]
+            chunk_entries = [e for aid in dict.fromkeys(ids) for e in by_id.pop(aid, [])]
+            if i + batch_size >= len(articles):  # entries of ids not in the corpus go with the last chunk
+                chunk_entries += [e for rest in by_id.values() for e in rest]
             existing = set(
                 self.con.execute(
                     "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]
@@ -121,7 +204,7 @@ class Store:
                 if a.article_id not in existing:
                     existing.add(a.article_id)
                     new.append(a)
-            if not new:
+            if not new and not chunk_entries:
                 continue
             art = pd.DataFrame([a.to_dict() for a in new], columns=ARTICLE_COLUMNS)
             art["published"] = pd.to_datetime(art["published"], errors="coerce")
@@ -134,6 +217,8 @@ class Store:
             self._finish_pending()
             self.con.register("_new_articles", art)
             self.con.register("_new_sentences", sents)
+            if chunk_entries:
+                self.con.register("_new_dedup", _dedup_table(scheme, chunk_entries))
             self.con.begin()
             try:
                 self.con.execute(
@@ -141,14 +226,33 @@ class Store:
                     "source, ingested_at FROM _new_articles"
                 )
                 self.con.execute("INSERT INTO sentences SELECT * FROM _new_sentences")
+                if chunk_entries:
+                    self.con.execute("INSERT INTO dedup_index SELECT * FROM _new_dedup ON CONFLICT DO NOTHING")
                 self.con.commit()
-            except BaseException:
-                self.con.rollback()
+            except BaseException as exc:
+                self._rollback_quietly()
+                if isinstance(exc, duckdb.Error):
+                    raise ValueError(f"{self.path}: writing {len(new)} article(s) to the store failed "
+                                     f"({_cause(exc)}); none of them was stored") from exc
                 raise
             finally:
                 self.con.unregister("_new_articles")
                 self.con.unregister("_new_sentences")
+                if chunk_entries:
+                    self.con.unregister("_new_dedup")
         return self.article_count() - before
+
+    def _rollback_quietly(self) -> None:
+        """Roll back if a transaction is still open: a failed commit (a full disk) has already
+        ended it, and the rollback error ("no transaction is active") must not hide the cause."""
+        try:
+            self.con.rollback()
+        except duckdb.Error:
+            pass
+
+    def _check_writable(self, what: str) -> None:
+        if self.read_only:
+            raise ValueError(f"{self.path}: the store is open read-only; cannot {what}")
 
     def article_count(self) -> int:
         return int(self.con.execute("SELECT count(*) FROM articles").fetchall()[0][0])
@@ -241,17 +345,10 @@ class Store:
         """Store ``(article_id, text_key, signature bytes or None)`` rows under a signature scheme."""
         if not entries:
             return
+        self._check_writable("write the duplicate index")
         self._ensure_dedup_table()
         self._finish_pending()
-        table = pa.table(
-            {
-                "scheme": pa.array([scheme] * len(entries), pa.string()),
-                "article_id": pa.array([e[0] for e in entries], pa.string()),
-                "text_key": pa.array([e[1] for e in entries], pa.binary()),
-                "signature": pa.array([e[2] for e in entries], pa.binary()),
-            }
-        )
-        self.con.register("_new_dedup", table)
+        self.con.register("_new_dedup", _dedup_table(scheme, entries))
         try:
             self.con.execute("INSERT INTO dedup_index SELECT * FROM _new_dedup ON CONFLICT DO NOTHING")
         finally:
@@ -296,7 +393,11 @@ class Store:
         return {h: np.frombuffer(v, dtype=np.float32) for h, v in rows}
 
     def put_embeddings(self, model_id: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
+        """Cache vectors; on a read-only store (opened beside another process) nothing is cached."""
         if len(hashes) == 0:
+            return
+        if self.read_only:
+            log.info("%s is read-only: %d new vector(s) not cached", self.path, len(hashes))
             return
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         table = pa.table(

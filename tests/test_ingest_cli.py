@@ -40,12 +40,18 @@ def test_articles_formats(tmp_path, seed_path):
     assert missing.exit_code == 1 and "no such store" in missing.output
 
 
-def test_skipped_records_exit_zero_and_are_listed(tmp_path):
+def test_skipped_records_finish_with_skips_and_are_listed(tmp_path):
+    from framing.cli._options import EXIT_SKIPPED
+
     path = tmp_path / "dump.jsonl"
     path.write_text(json.dumps({"id": "1", "text": "A convoy was attacked near the border on Monday."}) + "\n{broken\n")
     result = runner.invoke(app, ["ingest", str(path), "--db", str(tmp_path / "d.duckdb"), "-q"])
-    assert result.exit_code == 0
+    assert result.exit_code == EXIT_SKIPPED == 3
     assert "Skipped records" in result.output and "line 2" in result.output and "malformed JSON" in result.output
+    assert "finished with skips" in result.output
+    clean = tmp_path / "clean.jsonl"
+    clean.write_text(json.dumps({"id": "2", "text": "Talks on the budget resumed on Tuesday."}) + "\n")
+    assert runner.invoke(app, ["ingest", str(clean), "--db", str(tmp_path / "d.duckdb"), "-q"]).exit_code == 0
 
 
 def test_unreadable_input_exits_one_with_clear_message(tmp_path):

@@ -9,6 +9,7 @@ from typing import Callable, Dict, List, Optional
 import typer
 
 from framing.cli._app import DB_HELP, app
+from framing.cli._options import RAW_CELLS_HELP, SKIPS_EPILOG, finish_with_skips
 
 #: Engines that run the scoring. Other modules may register more (e.g. "dask"):
 #: ``ENGINES[name] = fn(paths, codebook=..., encoder=..., store=..., settings=..., progress=..., scheduler=...)``
@@ -66,6 +67,7 @@ def _print_table(scores) -> None:
     """A readable score table on stdout."""
     import pandas as pd
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(show_lines=False, header_style="bold")
@@ -76,16 +78,16 @@ def _print_table(scores) -> None:
     table.add_column("title", max_width=34, overflow="ellipsis", no_wrap=True)
     table.add_column("relev.", justify="right")
     for c in frame_cols:
-        table.add_column(c.split(":", 1)[1].replace("_", " "), justify="right", max_width=12, min_width=6)
+        table.add_column(escape(c.split(":", 1)[1].replace("_", " ")), justify="right", max_width=12, min_width=6)
     for c in axis_cols:
-        table.add_column(f"{c.split(':', 1)[1].replace('_', ' ')} [95% CI]", justify="right", no_wrap=True,
+        table.add_column(escape(f"{c.split(':', 1)[1].replace('_', ' ')} [95% CI]"), justify="right", no_wrap=True,
                          min_width=22)
     for _, row in scores.iterrows():
         date = "" if pd.isna(row["published"]) else pd.Timestamp(row["published"]).date().isoformat()
-        cells = [str(row["outlet"]), date, str(row["title"]),
+        cells = [escape(str(row["outlet"])), date, escape(str(row["title"])),
                  f"{row['relevance']:.2f}" + (" off" if row["off_topic"] else "")]
         cells += [f"{row[c]:.2f}" for c in frame_cols]
-        cells += [f"{row[c]:+.2f} [{row[c + ':lo']:+.2f}, {row[c + ':hi']:+.2f}]" for c in axis_cols]
+        cells += [escape(f"{row[c]:+.2f} [{row[c + ':lo']:+.2f}, {row[c + ':hi']:+.2f}]") for c in axis_cols]
         table.add_row(*cells)
     Console(width=max(200, Console().width)).print(table)
 
@@ -110,7 +112,7 @@ def _print_as(tables: dict, fmt: str) -> None:
             typer.echo("")
 
 
-@app.command("analyse")
+@app.command("analyse", epilog=SKIPS_EPILOG)
 def analyse_command(
     paths: Optional[List[Path]] = typer.Argument(
         None, help="Files or folders of articles (default: the bundled demo corpus)."),
@@ -133,6 +135,7 @@ def analyse_command(
     results: Optional[Path] = typer.Option(
         None, "--results", help="Write a results folder (Parquet tables, events, codebook, manifest) streamed "
         "partition by partition, for large corpora; open it with `framing app --results DIR`."),
+    raw_cells: bool = typer.Option(False, "--raw-cells", help=RAW_CELLS_HELP),
 ) -> None:
     """Score articles on every frame and axis of a codebook, with evidence."""
     from framing.paths import default_db_path
@@ -171,9 +174,11 @@ def analyse_command(
         from framing.scoring import ScoringSettings
 
         if not no_cache:
-            from framing.store import Store
+            from framing.store import open_store
 
-            store = Store(db if db is not None else default_db_path())
+            store, note = open_store(db if db is not None else default_db_path())
+            if note:
+                typer.echo(f"warning: {note}", err=True)
         inputs = [str(p) for p in paths] if paths else None
         if results is not None:
             _write_results(inputs, results, codebook, encoder, store, engine, scheduler, bars)
@@ -194,7 +199,7 @@ def analyse_command(
         if out is not None:
             from framing.export import export_tables
 
-            written = export_tables(tables, out, format=fmt, manifest=manifest)
+            written = export_tables(tables, out, format=fmt, manifest=manifest, neutralise_formulas=not raw_cells)
             typer.echo(f"{len(scores)} article(s) scored on {result.codebook.id!r}; wrote "
                        + ", ".join(str(p) for p in written), err=True)
         elif fmt is not None:
@@ -214,6 +219,8 @@ def analyse_command(
     finally:
         if store is not None:
             store.close()
+    corpus = getattr(result, "corpus", None)
+    finish_with_skips(getattr(corpus, "report", None))
 
 
 def _write_results(inputs, folder: Path, codebook, encoder, store, engine: str, scheduler, bars) -> None:
@@ -256,6 +263,7 @@ def _write_results(inputs, folder: Path, codebook, encoder, store, engine: str, 
     typer.echo(f"{result.n_articles} article(s), {result.n_sentences} sentences and {n_events} events on "
                f"{result.codebook.id!r} written to {folder}/ ; open it with: framing app --results {folder}",
                err=True)
+    finish_with_skips(report)
 
 
 def _add_model_scores(scores, corpus, model_dir: Path, store):
@@ -275,6 +283,7 @@ def _add_model_scores(scores, corpus, model_dir: Path, store):
 def codebooks_command() -> None:
     """List the built-in codebooks: id, name, frames and axes."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from framing.codebook import CodebookError, builtin_ids, Codebook
@@ -289,8 +298,9 @@ def codebooks_command() -> None:
         try:
             cb = Codebook.load(cid)
         except CodebookError as exc:
-            table.add_row(cid, f"[invalid: {exc}]", "", "")
+            table.add_row(escape(cid), escape(f"[invalid: {exc}]"), "", "")
             continue
         axes = ", ".join(f"{a.id} ({a.pole_a} + / {a.pole_b} -)" for a in cb.axes)
-        table.add_row(cb.id, cb.name, f"{len(cb.frames)}: " + ", ".join(cb.frame_ids), axes or "-")
+        table.add_row(escape(cb.id), escape(cb.name), escape(f"{len(cb.frames)}: " + ", ".join(cb.frame_ids)),
+                      escape(axes or "-"))
     Console(width=max(120, Console().width)).print(table)

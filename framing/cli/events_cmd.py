@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from framing.cli._app import DB_HELP, app
+from framing.cli._options import RAW_CELLS_HELP, SKIPS_EPILOG, finish_with_skips
 
 _FORMATS = ("csv", "xlsx", "parquet", "json", "md", "tex")
 
@@ -30,9 +31,12 @@ def _open_store(db: Optional[Path], no_cache: bool):
     if no_cache:
         return None
     from framing.paths import default_db_path
-    from framing.store import Store
+    from framing.store import open_store
 
-    return Store(db if db is not None else default_db_path())
+    store, note = open_store(db if db is not None else default_db_path())
+    if note:
+        typer.echo(f"warning: {note}", err=True)
+    return store
 
 
 def _doc_vectors(corpus, encoder, store):
@@ -52,6 +56,7 @@ def _doc_vectors(corpus, encoder, store):
 
 def _print_events(table) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     view = Table(header_style="bold")
@@ -63,11 +68,12 @@ def _print_events(table) -> None:
         start = "" if row.event_start != row.event_start or row.event_start is None else str(row.event_start.date())
         end = "" if row.event_end != row.event_end or row.event_end is None else str(row.event_end.date())
         dates = start if start == end else f"{start} – {end}"
-        view.add_row(row.event_id, str(row.event_size), dates, row.event_outlets, row.event_label)
+        view.add_row(escape(str(row.event_id)), str(row.event_size), escape(dates), escape(str(row.event_outlets)),
+                     escape(str(row.event_label)))
     Console(width=max(140, Console().width)).print(view)
 
 
-@app.command("events")
+@app.command("events", epilog=SKIPS_EPILOG)
 def events_command(
     paths: Optional[List[Path]] = typer.Argument(None, help="Files or folders of articles (default: the demo corpus)."),
     codebook: str = typer.Option("south-asia-security", "--codebook", "-c",
@@ -80,6 +86,7 @@ def events_command(
     encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default) or a model dir."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
+    raw_cells: bool = typer.Option(False, "--raw-cells", help=RAW_CELLS_HELP),
 ) -> None:
     """Group articles that report the same event across outlets (one row per article)."""
     fmt = _check_format(fmt)
@@ -112,7 +119,8 @@ def events_command(
             manifest = {"encoder": model.model_id, "codebook": {"id": book.id, "sha256": book.sha256},
                         "parameters": {"distance_threshold": threshold, "date_window_days": window or None},
                         "inputs": file_manifest(paths or []), "n_articles": len(corpus)}
-            written = export_tables({"events": table}, out, format=fmt, manifest=manifest)
+            written = export_tables({"events": table}, out, format=fmt, manifest=manifest,
+                                    neutralise_formulas=not raw_cells)
             typer.echo(f"{len(corpus)} article(s) in {n_events} event(s) ({singletons} singleton(s)); wrote "
                        + ", ".join(str(p) for p in written), err=True)
         else:
@@ -123,10 +131,12 @@ def events_command(
     finally:
         if store is not None:
             store.close()
+    finish_with_skips(corpus.report)
 
 
 def _print_comparison(cmp) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(width=max(140, Console().width))
@@ -135,10 +145,11 @@ def _print_comparison(cmp) -> None:
     view.add_column("measure")
     outlets = sorted(means["outlet"].unique())
     for outlet in outlets:
-        view.add_column(outlet, justify="right", no_wrap=True)
+        view.add_column(escape(str(outlet)), justify="right", no_wrap=True)
     for measure, group in means.groupby("measure", sort=False):
-        cells = {r.outlet: f"{r.mean:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}] ({r.n})" for r in group.itertuples()}
-        view.add_row(measure, *[cells.get(o, "") for o in outlets])
+        cells = {r.outlet: escape(f"{r.mean:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}] ({r.n})")
+                 for r in group.itertuples()}
+        view.add_row(escape(str(measure)), *[cells.get(o, "") for o in outlets])
     console.print(view)
     diffs = cmp.differences
     diffs = diffs[(diffs["event_id"] == "all")].sort_values("p_value").head(10)
@@ -147,11 +158,12 @@ def _print_comparison(cmp) -> None:
         for col in ("measure", "outlet a", "outlet b", "difference", "p", "q"):
             top.add_column(col, justify="right" if col in ("difference", "p", "q") else "left")
         for r in diffs.itertuples():
-            top.add_row(r.measure, r.outlet_a, r.outlet_b, f"{r.difference:+.3f}", f"{r.p_value:.4f}", f"{r.q_value:.4f}")
+            top.add_row(escape(str(r.measure)), escape(str(r.outlet_a)), escape(str(r.outlet_b)), f"{r.difference:+.3f}",
+                        f"{r.p_value:.4f}", f"{r.q_value:.4f}")
         console.print(top)
 
 
-@app.command("compare")
+@app.command("compare", epilog=SKIPS_EPILOG)
 def compare_command(
     paths: Optional[List[Path]] = typer.Argument(None, help="Files or folders of articles (default: the demo corpus)."),
     by: str = typer.Option("outlet", "--by", help="outlet (corpus-wide) or event (also within each event)."),
@@ -166,6 +178,7 @@ def compare_command(
     encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default) or a model dir."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
+    raw_cells: bool = typer.Option(False, "--raw-cells", help=RAW_CELLS_HELP),
 ) -> None:
     """Compare outlets side by side: means with 95% intervals, tested differences, distinctive terms, time."""
     fmt = _check_format(fmt)
@@ -181,7 +194,7 @@ def compare_command(
         result = analyse([str(p) for p in paths] if paths else None, codebook=codebook, encoder=encoder, store=store)
         cmp = result.compare(by=by, time_freq=time_freq, n_boot=n_boot, n_perm=n_perm, random_state=seed)
         if out is not None:
-            written = cmp.export(out, format=fmt, manifest=result.manifest())
+            written = cmp.export(out, format=fmt, manifest=result.manifest(), neutralise_formulas=not raw_cells)
             typer.echo(f"compared {cmp.means['outlet'].nunique()} outlet(s) on {len(cmp.params['measures'])} "
                        f"measure(s); wrote " + ", ".join(str(p) for p in written), err=True)
         else:
@@ -191,3 +204,4 @@ def compare_command(
     finally:
         if store is not None:
             store.close()
+    finish_with_skips(getattr(result.corpus, "report", None))

@@ -10,6 +10,7 @@ from typing import List, Optional
 import typer
 
 from framing.cli._app import DB_HELP, app
+from framing.cli._options import EXIT_SKIPPED, finish_with_skips
 
 _INGEST_HELP = """Read articles from files and folders into the DuckDB store, and print the report.
 
@@ -25,9 +26,15 @@ report lists which copies were merged. Records that cannot be used (no
 text, malformed JSON line, ...) are skipped and listed with file, line/row and reason.
 Ingesting the same file again adds nothing.
 
-Exit code 0 when the input could be read (even with skipped records), 1 when a file
-cannot be read at all.
-"""
+One bad record never costs the good ones: a record that cannot be used (malformed or
+too deeply nested JSON, no text, an unclosed CSV quote, ...) is skipped and listed with
+file, line/row and reason; of several files, one that cannot be read is listed and the
+others are stored. A text longer than --max-record-chars is truncated (a warning says so).
+
+Exit codes: 0 = every record read; %d = finished with skips (records or files skipped,
+each listed; the rest stored); 1 = error (the only input cannot be read, or the store
+cannot be opened), nothing stored.
+""" % EXIT_SKIPPED
 
 
 def _parse_map(values: list[str]) -> dict[str, str]:
@@ -61,6 +68,7 @@ def _print_report(report, db: str) -> None:
     summary.add_row("  already in the store", str(report.already_stored))
     summary.add_row("merged as duplicates", str(len(report.merged)))
     summary.add_row("skipped", str(len(report.skipped)))
+    summary.add_row("files not read", str(len(report.files_skipped)))
     summary.add_row("warnings", str(len(report.warnings)))
     summary.add_row("store", escape(db))
     console.print(summary)
@@ -70,10 +78,18 @@ def _print_report(report, db: str) -> None:
         table.add_column("duplicate: file:line \\[its id]", overflow="fold")
         table.add_column("kind")
         for kept, dup, kind in report.merged[:50]:
-            table.add_row(escape(kept), escape(dup), kind)
+            table.add_row(escape(kept), escape(dup), escape(kind))
         console.print(table)
         if len(report.merged) > 50:
             console.print(f"... and {len(report.merged) - 50} more merged duplicates")
+    if report.files_skipped:
+        table = Table(title=f"Files not read ({len(report.files_skipped)})", title_justify="left")
+        table.add_column("file", overflow="fold")
+        table.add_column("where")
+        table.add_column("reason", overflow="fold")
+        for s in report.files_skipped[:50]:
+            table.add_row(escape(s.file), escape(s.location), escape(s.reason))
+        console.print(table)
     if report.skipped:
         table = Table(title=f"Skipped records ({len(report.skipped)})", title_justify="left")
         table.add_column("file", overflow="fold")
@@ -105,6 +121,9 @@ def ingest_command(
         0.9, "--near-duplicate-threshold", help="Estimated Jaccard similarity (word 3-grams) at which two "
         "articles count as the same story; above 1 turns near-duplicate detection off."
     ),
+    max_record_chars: int = typer.Option(
+        2_000_000, "--max-record-chars", help="Longest article text kept (characters); longer texts are cut at a "
+        "word boundary and listed as warnings. 0 keeps every text whole."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON instead of tables."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
@@ -131,8 +150,11 @@ def ingest_command(
             bar.refresh()
 
     try:
+        if max_record_chars < 0:
+            raise ValueError(f"--max-record-chars {max_record_chars}: expected a number >= 0")
         report = ingest(paths, store, mapping=mapping, boilerplate=patterns,
-                        near_duplicate_threshold=threshold, progress=progress)
+                        near_duplicate_threshold=threshold, progress=progress,
+                        max_record_chars=max_record_chars or None)
     except (IngestError, ValueError, OSError) as exc:
         _fail(str(exc))
     finally:
@@ -141,8 +163,11 @@ def ingest_command(
         store.close()
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        if report.has_skips:
+            raise typer.Exit(EXIT_SKIPPED)
     else:
         _print_report(report, store.path)
+        finish_with_skips(report)
 
 
 _ARTICLES_HELP = """List the articles in the store (newest ingest last).

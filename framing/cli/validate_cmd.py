@@ -11,6 +11,7 @@ from typing import List, Optional
 import typer
 
 from framing.cli._app import DB_HELP, app
+from framing.cli._options import RAW_CELLS_HELP
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +180,7 @@ def validate(
     db: Optional[Path] = typer.Option(None, help=DB_HELP),
     n_boot: int = typer.Option(1000, help="Bootstrap resamples for the intervals."),
     random_state: int = typer.Option(0, "--seed", help="Random seed."),
+    raw_cells: bool = typer.Option(False, "--raw-cells", help=RAW_CELLS_HELP),
 ) -> None:
     """Agreement between coders (Krippendorff's alpha) and, with --model, model vs coders."""
     try:
@@ -205,7 +207,7 @@ def validate(
             manifest = {"labels": [str(p) for p in labels_paths], "codebook": codebook,
                         "model": str(model_dir) if model_dir else None,
                         "model_meta": getattr(model, "meta_", None), "n_boot": n_boot, "seed": random_state}
-            written = export_tables(tables, out, manifest=manifest)
+            written = export_tables(tables, out, manifest=manifest, neutralise_formulas=not raw_cells)
             typer.echo(f"\nwrote {', '.join(str(p) for p in written)}", err=True)
     except (ValueError, OSError) as exc:
         _fail(str(exc))

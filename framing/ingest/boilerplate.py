@@ -86,17 +86,14 @@ def load_patterns(path: str | Path) -> list[str]:
         (the message names the file and the pattern).
     """
     path = Path(path)
+    from framing.safeio import YAML_MAX_BYTES, load_yaml, read_text_limited
+
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = read_text_limited(path, YAML_MAX_BYTES, what="boilerplate file")
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: cannot read boilerplate patterns ({exc})") from None
     if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            data = yaml.safe_load(raw)
-        except yaml.YAMLError as exc:
-            raise ValueError(f"{path}: not valid YAML ({exc})") from None
+        data = load_yaml(raw, source=str(path))  # UnsafeInputError is a ValueError naming the file
         if isinstance(data, dict):
             data = data.get("patterns", data.get("boilerplate"))
         if not isinstance(data, list) or not all(isinstance(p, str) for p in data):

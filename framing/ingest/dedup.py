@@ -25,6 +25,14 @@ _WORD = re.compile(r"\w+")
 _P1 = np.uint64(0x9E3779B97F4A7C15)
 _P2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _BAND_MULT = np.uint64(0x100000001B3)
+_P3 = np.uint64(0xFF51AFD7ED558CCD)
+#: Shingles hashed per block (the block's hash matrix is ``SHINGLE_BLOCK x num_perm`` uint64: 8 MiB).
+SHINGLE_BLOCK = 8192
+#: A text with more shingles than this is sampled: only the shingles whose mixed hash falls in
+#: the lowest 1/2^k of the range are kept, the smallest k that leaves at most this many. Two
+#: near duplicates of similar length get the same k, so their sampled sets still estimate
+#: their Jaccard similarity.
+MAX_SHINGLES = 100_000
 
 
 def normalised_tokens(text: str) -> list[str]:
@@ -45,6 +53,17 @@ def _band_layout(num_perm: int, threshold: float) -> tuple[int, int]:
     return best
 
 
+def _sample(shingles: np.ndarray) -> np.ndarray:
+    """The shingles kept for the signature: all of them up to :data:`MAX_SHINGLES`, else a
+    hash-defined sample of at most that many (the same shingle is kept in every text)."""
+    if len(shingles) <= MAX_SHINGLES:
+        return shingles
+    mixed = shingles * _P3
+    mixed ^= mixed >> np.uint64(29)
+    k = int(np.ceil(np.log2(len(shingles) / MAX_SHINGLES)))
+    return shingles[mixed < np.uint64(2**64 // 2**k)]
+
+
 class Deduplicator:
     """Streamed duplicate detection: feed articles one by one with :meth:`check`.
 
@@ -52,7 +71,8 @@ class Deduplicator:
     ----------
     threshold : float, default 0.9
         Estimated Jaccard similarity of word 3-gram sets at or above which two
-        texts are near duplicates. ``1.0`` (or more) keeps only exact detection.
+        texts are near duplicates. Above 1 turns near-duplicate detection off: no
+        signature is computed at all (exact duplicates are still merged).
     num_perm : int, default 128
         MinHash signature length (power of two); the similarity estimate has a
         standard error of about ``sqrt(J (1 - J) / num_perm)`` (0.027 at J = 0.9).
@@ -95,7 +115,6 @@ class Deduplicator:
         self._buckets: list[dict[int, list[int] | int]] = [dict() for _ in range(self.bands)]
         self._sigs: list[np.ndarray] = []
         self._ids: list[str] = []
-        self.keep_signatures = False  # compute signatures even when near detection is off
         self.last_kept: tuple[str, bytes, np.ndarray | None] | None = None
 
     def __len__(self) -> int:
@@ -114,8 +133,19 @@ class Deduplicator:
                 sh = sh * _P1 + words[j: len(words) - k + 1 + j] * _P2
         else:
             sh = np.array([np.bitwise_xor.reduce(words * _P2)], dtype=np.uint64)
-        hashed = (sh[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)
-        return hashed.min(axis=0).astype(np.uint32)
+        del words
+        sh = _sample(sh)
+        out = np.full(self.num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
+        for start in range(0, len(sh), SHINGLE_BLOCK):  # bounded memory for any text length
+            block = sh[start:start + SHINGLE_BLOCK]
+            hashed = (block[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)
+            np.minimum(out, hashed.min(axis=0), out=out)
+        return out.astype(np.uint32)
+
+    @property
+    def near_enabled(self) -> bool:
+        """Whether near-duplicate detection is on (``threshold <= 1``)."""
+        return self.threshold <= 1.0
 
     def _band_keys(self, sig: np.ndarray) -> list[int]:
         bands = sig[: self.bands * self.rows].astype(np.uint64).reshape(self.bands, self.rows)
@@ -142,7 +172,7 @@ class Deduplicator:
         if kept is not None:
             return kept, "exact"
         sig = None
-        if len(tokens) > 0 and (self.threshold <= 1.0 or self.keep_signatures):
+        if len(tokens) > 0 and self.near_enabled:  # off means off: no signature is computed
             sig = self.signature(tokens)
         if sig is not None and self.threshold <= 1.0:
             seen: set[int] = set()

@@ -100,14 +100,28 @@ def resolve_columns(columns: Iterable[str], mapping: Mapping[str, str] | None = 
     return found
 
 
+_UNSAFE_CHARS = re.compile("[\x00\ud800-\udfff]")
+
+
+def clean_str(text: str) -> str:
+    """``text`` without NUL characters, lone surrogates (``\\ud800``, which no file can encode)
+    replaced by U+FFFD."""
+    if _UNSAFE_CHARS.search(text) is None:
+        return text
+    return re.sub("[\ud800-\udfff]", "\ufffd", text.replace("\x00", ""))
+
+
 def as_text(value: Any) -> str:
-    """A field value as a clean string ('' for missing values)."""
+    """A field value as a clean string ('' for missing values; bytes decoded as UTF-8;
+    NUL characters removed and lone surrogates replaced, see :func:`clean_str`)."""
     if value is None:
         return ""
     if isinstance(value, float) and math.isnan(value):
         return ""
     if isinstance(value, str):
-        return value.strip()
+        return clean_str(value).strip()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return clean_str(bytes(value).decode("utf-8", errors="replace")).strip()
     if isinstance(value, dict):
         for key in ("name", "title", "text", "value"):
             if key in value:
@@ -124,7 +138,10 @@ def as_text(value: Any) -> str:
             return ""
     except (TypeError, ValueError):
         pass
-    return str(value).strip()
+    try:
+        return clean_str(str(value)).strip()
+    except ValueError:  # an int of more than 4,300 digits
+        return f"<{type(value).__name__} too long to show>"
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T ]\d)")
@@ -182,6 +199,8 @@ def parse_date(value: Any, dayfirst: bool = True) -> tuple[dt.date | None, bool]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if isinstance(value, float) and math.isnan(value):
             return None, True
+        if isinstance(value, int) and not -10**13 < value < 10**13:  # beyond any timestamp (ms): no date
+            return None, False
         if float(value).is_integer() and 18000101 <= value <= 22001231:  # YYYYMMDD
             v = int(value)
             try:
@@ -197,6 +216,8 @@ def parse_date(value: Any, dayfirst: bool = True) -> tuple[dt.date | None, bool]
     text = as_text(value)
     if not text:
         return None, True
+    if len(text) > 100:  # no date is written in more than 100 characters
+        return None, False
     try:
         m = _ISO.match(text)
         if m:

@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from framing.corpus import Article, Corpus, IngestReport
+from framing.corpus import Article, Corpus, IngestReport, Skipped
 from framing.ingest import aggregator, documents, tabular
 from framing.ingest.base import FileContext, RawRecord
 from framing.ingest.boilerplate import BoilerplateCleaner, iter_patterns
@@ -27,6 +27,11 @@ Progress = Callable[[int, "int | None"], None]
 
 #: Largest file read whole into memory (aggregator pages, HTML, text, JSON arrays).
 MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024
+#: Longest article text kept (characters); a longer one is truncated at a word boundary, with a
+#: warning in the report. ``max_record_chars=None`` keeps every text whole.
+DEFAULT_MAX_RECORD_CHARS = 2_000_000
+#: Longest title, outlet, url, ... kept (characters); longer ones are truncated with a warning.
+MAX_FIELD_CHARS = 10_000
 
 
 @dataclass
@@ -86,20 +91,26 @@ def _with_date_order(records: Iterator[RawRecord], ctx: FileContext) -> Iterator
     ``NN/NN/YYYY`` date (within :data:`DATE_ORDER_WINDOW` records) says so."""
     buffer: list[RawRecord] = []
     order: str | None = None
-    for rec in records:
-        if order is not None:
-            yield rec, order != "mdy"
-            continue
-        buffer.append(rec)
-        order = date_order_evidence(rec.fields.get("published"))
-        if order is None and len(buffer) < DATE_ORDER_WINDOW:
-            continue
-        order = order or "dmy"
-        if order == "mdy":
-            ctx.warn(f"dates read month-first (MM/DD/YYYY), as {rec.location or 'the file'} shows")
-        for held in buffer:
+    try:
+        for rec in records:
+            if order is not None:
+                yield rec, order != "mdy"
+                continue
+            buffer.append(rec)
+            order = date_order_evidence(rec.fields.get("published"))
+            if order is None and len(buffer) < DATE_ORDER_WINDOW:
+                continue
+            order = order or "dmy"
+            if order == "mdy":
+                ctx.warn(f"dates read month-first (MM/DD/YYYY), as {rec.location or 'the file'} shows")
+            for held in buffer:
+                yield held, order != "mdy"
+            buffer = []
+    except (IngestError, OSError):
+        held_back, buffer = buffer, []
+        for held in held_back:  # records read before the file failed are still used
             yield held, order != "mdy"
-        buffer = []
+        raise
     for held in buffer:
         yield held, True
 
@@ -110,7 +121,7 @@ def _to_article(rec: RawRecord, ctx: FileContext, opts: _Options, bad_dates: lis
     raw_text = as_text(f.get("text"))
     where = rec.location or "whole file"
     if not raw_text:
-        ctx.skip(rec.location, "no text" if "text" in f else "no text field", yielded=True)
+        ctx.skip(rec.location, _no_text_reason(f), yielded=True)
         return None
     text = opts.cleaner.clean(raw_text)
     if not text:
@@ -137,6 +148,19 @@ def _to_article(rec: RawRecord, ctx: FileContext, opts: _Options, bad_dates: lis
     )
 
 
+def _no_text_reason(fields: dict) -> str:
+    """Why a record has no text: a missing field, an empty one, or a value that holds no text."""
+    if "text" not in fields:
+        return "no text field"
+    value = fields["text"]
+    if isinstance(value, dict):
+        return f"the text field is a structure (keys: {', '.join(map(str, list(value)[:8]))}), not text"
+    if isinstance(value, (list, tuple)):
+        return "the text field is a list with no text in it"
+    return "no text" if value is None or isinstance(value, (str, float)) else \
+        f"no text (the text field holds a {type(value).__name__})"
+
+
 def iter_articles(
     paths: Iterable[str | Path],
     report: IngestReport,
@@ -149,6 +173,7 @@ def iter_articles(
     file_hashes: dict[str, str] | None = None,
     dedup: Deduplicator | None = None,
     kept_entries: list | None = None,
+    max_record_chars: int | None = DEFAULT_MAX_RECORD_CHARS,
 ) -> Iterator[Article]:
     """Stream the kept (de-duplicated) articles of ``paths``, filling ``report`` as it goes.
 
@@ -157,10 +182,18 @@ def iter_articles(
     at a time. ``known_files(sha256)`` (optional) says whether a file was ingested
     before; it only adds a note to the report.
 
+    One bad record never costs the good ones: a record that cannot be used is
+    skipped and listed in ``report.skipped`` (file, line/row, reason); of several
+    files, one that cannot be read (or fails half-way) is listed in
+    ``report.files_skipped`` and the other files (and the records read before the
+    failure) are kept. A text longer than ``max_record_chars`` is truncated with a
+    warning.
+
     Raises
     ------
     IngestError
-        For a file that cannot be read at all (the message names it).
+        When the only input file cannot be read at all, or none of several files
+        could be read (the message names the file).
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -175,77 +208,135 @@ def iter_articles(
         report.warnings.append(f"{name}: {reason}")
     if not files:
         raise IngestError(f"{', '.join(str(p) for p in paths) or '(no paths)'}: no readable files found")
-    total = sum(f.path.stat().st_size for f in files)
+    total = sum(_size(f) for f in files)
     done_before = 0
     seen_hashes: dict[str, str] = {}
     kept_ids: dict[str, bytes] = {}  # article_id -> sha1(text), for id collisions within this load
     raw_seen: dict[bytes, str] = {}  # sha1(raw input text) -> id it was kept as or merged into
+    failures: list[IngestError] = []
     for file in files:
-        digest = file_sha256(file.path)
-        if digest in seen_hashes:
-            report.warnings.append(f"{file.name}: same content as {seen_hashes[digest]}; not read twice")
-            done_before += file.path.stat().st_size
-            continue
-        seen_hashes[digest] = file.name
-        if file_hashes is not None:
-            file_hashes[file.name] = digest
-        if known_files is not None and known_files(digest):
-            report.warnings.append(f"{file.name}: already ingested into this store (same sha256); "
-                                   "its articles are recognised and not added again")
-        fmt = sniff_format(file.path, read_head(file.path))
-        log.info("%s: reading as %s", file.name, fmt)
         ctx = FileContext(file, mapping=opts.mapping)
-        bad_dates: list[str] = []
         n = 0
-        for rec, dayfirst in _with_date_order(_records(file, fmt, ctx), ctx):
-            n += 1
-            report.records_read += 1
-            if progress is not None and n % 500 == 0:
-                progress(done_before + ctx.bytes_done, total)
-            raw = rec.fields.get("text")
-            raw_key = _digest(raw) if isinstance(raw, str) and raw.strip() else None
-            if raw_key is not None and raw_key in raw_seen:  # fast path: byte-identical text
-                own = as_text(rec.fields.get("id"))
-                where = f"{ctx.name}:{rec.location}" if rec.location else ctx.name
-                report.merged.append((raw_seen[raw_key], f"{where} [{own}]" if own else where, "exact"))
+        bad_dates: list[str] = []
+        fmt = "?"
+        failed = False
+        usable_before = report.kept + len(report.merged)
+        try:
+            digest = file_sha256(file.path)
+            if digest in seen_hashes:
+                report.warnings.append(f"{file.name}: same content as {seen_hashes[digest]}; not read twice")
+                done_before += _size(file)
                 continue
-            article = _to_article(rec, ctx, opts, bad_dates, dayfirst)
-            if article is None:
-                continue
-            prior = kept_ids.get(article.article_id)
-            if prior is not None and prior != _digest(article.text):
-                new_id = _free_id(article.article_id, kept_ids)
-                ctx.warn(f"{rec.location}: id {article.article_id!r} already used by another article; "
-                         f"this one stored as {new_id!r}")
-                article = Article(**{**article.to_dict(), "article_id": new_id})
-            dup = opts.dedup.check(article.article_id, article.text)
-            if dup is not None and dup[0] == article.article_id and article.article_id in preloaded \
-                    and article.article_id not in kept_ids:
-                dup = None  # the very article known from before (a store's index): kept, already stored
-            elif dup is None and kept_entries is not None:
-                aid, key, sig = opts.dedup.last_kept
-                kept_entries.append((aid, key, None if sig is None else sig.tobytes()))
-            if raw_key is not None:
-                raw_seen[raw_key] = dup[0] if dup is not None else article.article_id
-            if dup is not None:
-                kept_id, kind = dup
-                report.merged.append((kept_id, f"{article.source} [{article.article_id}]", kind))
-                continue
-            kept_ids[article.article_id] = _digest(article.text)
-            report.kept += 1
-            yield article
-        if n == 0 and not ctx.skipped:
-            ctx.warn(f"no articles found (read as {fmt})")
+            seen_hashes[digest] = file.name
+            if file_hashes is not None:
+                file_hashes[file.name] = digest
+            if known_files is not None and known_files(digest):
+                report.warnings.append(f"{file.name}: already ingested into this store (same sha256); "
+                                       "its articles are recognised and not added again")
+            fmt = sniff_format(file.path, read_head(file.path))
+            log.info("%s: reading as %s", file.name, fmt)
+            for rec, dayfirst in _with_date_order(_records(file, fmt, ctx), ctx):
+                n += 1
+                report.records_read += 1
+                if progress is not None and n % 500 == 0:
+                    progress(done_before + ctx.bytes_done, total)
+                try:
+                    article = _one_record(rec, ctx, opts, bad_dates, dayfirst, report, kept_ids, raw_seen,
+                                          preloaded, kept_entries, max_record_chars)
+                except (ValueError, TypeError, OverflowError, RecursionError, UnicodeError) as exc:
+                    ctx.skip(rec.location, f"cannot be read ({type(exc).__name__}: {str(exc)[:200]})", yielded=True)
+                    continue
+                if article is not None:
+                    yield article
+        except (IngestError, OSError) as exc:
+            error = exc if isinstance(exc, IngestError) else IngestError(
+                f"{file.name}: cannot read ({getattr(exc, 'strerror', None) or exc})")
+            if len(files) == 1 and report.kept + len(report.merged) == usable_before:
+                raise error from None  # the only input, and nothing of it usable
+            failures.append(error)
+            failed = True
+            where = "whole file" if n == 0 else f"after {n} record(s)"
+            message = str(error)
+            reason = message[len(file.name) + 2:] if message.startswith(file.name + ": ") else message
+            ctx.skipped.append(Skipped(file.name, where, reason if n == 0 else f"{reason}; the rest not read"))
+            report.files_skipped.append(ctx.skipped.pop())
+        finally:
+            report.records_read += ctx.unyielded
+            report.skipped.extend(ctx.skipped)
+            report.warnings.extend(ctx.warnings)
+            ctx.skipped, ctx.warnings, ctx.unyielded = [], [], 0
+        if n == 0 and not failed and not any(s.file == file.name for s in report.skipped[-1:]):
+            report.warnings.append(f"{file.name}: no articles found (read as {fmt})")
         if bad_dates:
-            ctx.warn(f"{len(bad_dates)} date(s) could not be parsed; articles kept with an empty date "
-                     f"(first: {bad_dates[0]})")
-        report.records_read += ctx.unyielded
-        report.files_read.append(file.name)
-        report.skipped.extend(ctx.skipped)
-        report.warnings.extend(ctx.warnings)
-        done_before += file.path.stat().st_size
+            report.warnings.append(f"{file.name}: {len(bad_dates)} date(s) could not be parsed; articles kept with "
+                                   f"an empty date (first: {bad_dates[0]})")
+        if not (failed and n == 0):
+            report.files_read.append(file.name)
+        done_before += _size(file)
         if progress is not None:
             progress(done_before, total)
+    if failures and not report.files_read:
+        others = f" (and {len(failures) - 1} other file(s))" if len(failures) > 1 else ""
+        raise IngestError(f"{failures[0]}{others}")
+
+
+def _size(file: InputFile) -> int:
+    try:
+        return file.path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _cap_fields(rec: RawRecord, ctx: FileContext, max_record_chars: int | None) -> None:
+    """Truncate an over-long text (and any other over-long field) in place, with a warning."""
+    for name, value in rec.fields.items():
+        limit = max_record_chars if name == "text" else MAX_FIELD_CHARS
+        if limit is None or not isinstance(value, str) or len(value) <= limit:
+            continue
+        cut = value.rfind(" ", max(0, limit - 1000), limit)
+        rec.fields[name] = value[: cut if cut > 0 else limit]
+        option = " (max_record_chars; CLI --max-record-chars)" if name == "text" else ""
+        ctx.warn(f"{rec.location or 'whole file'}: {name} of {len(value):,} characters truncated to the first "
+                 f"{len(rec.fields[name]):,}{option}")
+
+
+def _one_record(rec: RawRecord, ctx: FileContext, opts: _Options, bad_dates: list[str], dayfirst: bool,
+                report: IngestReport, kept_ids: dict, raw_seen: dict, preloaded: set, kept_entries: list | None,
+                max_record_chars: int | None) -> Article | None:
+    """One record: capped, checked for duplicates, turned into the kept article (or None, reported)."""
+    _cap_fields(rec, ctx, max_record_chars)
+    raw = rec.fields.get("text")
+    raw_key = _digest(raw) if isinstance(raw, str) and raw.strip() else None
+    if raw_key is not None and raw_key in raw_seen:  # fast path: byte-identical text
+        own = as_text(rec.fields.get("id"))
+        where = f"{ctx.name}:{rec.location}" if rec.location else ctx.name
+        report.merged.append((raw_seen[raw_key], f"{where} [{own}]" if own else where, "exact"))
+        return None
+    article = _to_article(rec, ctx, opts, bad_dates, dayfirst)
+    if article is None:
+        return None
+    prior = kept_ids.get(article.article_id)
+    if prior is not None and prior != _digest(article.text):
+        new_id = _free_id(article.article_id, kept_ids)
+        ctx.warn(f"{rec.location}: id {article.article_id!r} already used by another article; "
+                 f"this one stored as {new_id!r}")
+        article = Article(**{**article.to_dict(), "article_id": new_id})
+    dup = opts.dedup.check(article.article_id, article.text)
+    if dup is not None and dup[0] == article.article_id and article.article_id in preloaded \
+            and article.article_id not in kept_ids:
+        dup = None  # the very article known from before (a store's index): kept, already stored
+    elif dup is None and kept_entries is not None:
+        aid, key, sig = opts.dedup.last_kept
+        kept_entries.append((aid, key, None if sig is None else sig.tobytes()))
+    if raw_key is not None:
+        raw_seen[raw_key] = dup[0] if dup is not None else article.article_id
+    if dup is not None:
+        kept_id, kind = dup
+        report.merged.append((kept_id, f"{article.source} [{article.article_id}]", kind))
+        return None
+    kept_ids[article.article_id] = _digest(article.text)
+    report.kept += 1
+    return article
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
@@ -264,7 +355,7 @@ def _declared_charset(head: bytes) -> str | None:
 
 
 def _digest(text: str) -> bytes:
-    return hashlib.sha1(text.encode("utf-8")).digest()
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).digest()
 
 
 def _free_id(article_id: str, used: dict) -> str:
@@ -282,6 +373,7 @@ def load(
     store=None,
     near_duplicate_threshold: float = 0.9,
     progress: Progress | None = None,
+    max_record_chars: int | None = DEFAULT_MAX_RECORD_CHARS,
 ) -> Corpus:
     """Read articles from files and folders into a clean, de-duplicated :class:`Corpus`.
 
@@ -308,6 +400,9 @@ def load(
         near-duplicate detection (exact duplicates are always merged).
     progress : callable, optional
         ``progress(done, total)`` with bytes of input read so far and in total.
+    max_record_chars : int or None, default 2,000,000
+        Longest article text kept: a longer one is cut at a word boundary and the cut
+        is listed in ``report.warnings``. ``None`` keeps every text whole.
 
     Returns
     -------
@@ -319,7 +414,9 @@ def load(
     Raises
     ------
     IngestError
-        For a file that cannot be read at all (empty, binary, no text column...).
+        For a file that cannot be read at all (empty, binary, no text column...)
+        when it is the only input; of several files, such a file is listed in
+        ``report.files_skipped`` and the others are read.
 
     Examples
     --------
@@ -333,20 +430,22 @@ def load(
 
         paths = [demo_corpus_path()]
     report = IngestReport()
+    if store is not None and getattr(store, "read_only", False):
+        report.warnings.append(f"{store.path}: the store is read-only (open in another process?); "
+                               "the articles are not added to it")
+        store = None
     known = store.file_ingested if store is not None and hasattr(store, "file_ingested") else None
     hashes: dict[str, str] = {}
     entries: list | None = [] if store is not None and hasattr(store, "put_dedup_entries") else None
     dedup = Deduplicator(threshold=near_duplicate_threshold)
-    dedup.keep_signatures = entries is not None
     articles = list(iter_articles(paths, report, mapping=mapping, boilerplate=boilerplate,
                                   near_duplicate_threshold=near_duplicate_threshold, progress=progress,
-                                  known_files=known, file_hashes=hashes, dedup=dedup, kept_entries=entries))
+                                  known_files=known, file_hashes=hashes, dedup=dedup, kept_entries=entries,
+                                  max_record_chars=max_record_chars))
     corpus = Corpus(articles, report)
     if store is not None:
-        new = store.add_corpus(corpus)
+        new = _add(store, articles, dedup.params_key, entries)
         report.already_stored = len(articles) - new
-        if entries:
-            store.put_dedup_entries(dedup.params_key, entries)
         _record_files(store, report, hashes)
     return corpus
 
@@ -360,6 +459,7 @@ def ingest(
     near_duplicate_threshold: float = 0.9,
     progress: Progress | None = None,
     batch_size: int = 500,
+    max_record_chars: int | None = DEFAULT_MAX_RECORD_CHARS,
 ) -> IngestReport:
     """Read files into ``store`` in batches (bounded memory) and return the report.
 
@@ -382,7 +482,6 @@ def ingest(
     dedup = Deduplicator(threshold=near_duplicate_threshold)
     entries: list | None = None
     if hasattr(store, "iter_dedup_entries"):
-        dedup.keep_signatures = True
         entries = []
         n_known = 0
         for article_id, text_key, signature in store.iter_dedup_entries(dedup.params_key):
@@ -395,15 +494,15 @@ def ingest(
     hashes: dict[str, str] = {}
 
     def flush() -> None:
-        report.already_stored += len(batch) - store.add_corpus(batch)
+        report.already_stored += len(batch) - _add(store, batch, dedup.params_key, entries)
         if entries:
-            store.put_dedup_entries(dedup.params_key, entries)
             entries.clear()
         batch.clear()
 
     for article in iter_articles(paths, report, mapping=mapping, boilerplate=boilerplate,
                                  near_duplicate_threshold=near_duplicate_threshold, progress=progress,
-                                 known_files=known, file_hashes=hashes, dedup=dedup, kept_entries=entries):
+                                 known_files=known, file_hashes=hashes, dedup=dedup, kept_entries=entries,
+                                 max_record_chars=max_record_chars):
         batch.append(article)
         if len(batch) >= batch_size:
             flush()
@@ -411,6 +510,13 @@ def ingest(
         flush()
     _record_files(store, report, hashes)
     return report
+
+
+def _add(store, articles: list[Article], scheme: str, entries: list | None) -> int:
+    """Articles and their duplicate-index rows, in one transaction."""
+    if not entries:
+        return store.add_corpus(articles)
+    return store.add_corpus(articles, dedup=(scheme, entries))
 
 
 def _record_files(store, report: IngestReport, hashes: dict[str, str]) -> None:

@@ -109,19 +109,52 @@ def bom_encoding(head: bytes) -> str | None:
     return None
 
 
+def utf16_without_bom(head: bytes) -> str | None:
+    """``"utf-16-le"`` / ``"utf-16-be"`` for UTF-16 text without a byte-order mark, else None.
+
+    Told by the zero bytes of Latin-script text: most odd (LE) or even (BE) bytes are NUL and
+    almost none of the others, and the sample decodes.
+    """
+    sample = head[:4096]
+    if len(sample) < 4 or bom_encoding(sample):
+        return None
+    sample = sample[: len(sample) // 2 * 2]
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    for encoding, zeros, other in (("utf-16-le", zeros_odd, zeros_even), ("utf-16-be", zeros_even, zeros_odd)):
+        if zeros >= 0.3 and other <= 0.02:
+            try:
+                sample.decode(encoding)
+            except UnicodeDecodeError as exc:
+                if exc.start < len(sample) - 4:  # a surrogate pair cut by the sample boundary is fine
+                    continue
+            return encoding
+    return None
+
+
+#: Share of NUL bytes above which a file counts as binary (below it, NULs count as control bytes,
+#: of which 5 % make a file binary): one stray NUL in one record leaves a file readable.
+_MAX_NUL_SHARE = 0.1
+
+
 def looks_binary(head: bytes) -> bool:
-    """True for bytes that are not text (NULs or many control bytes), BOM-marked UTF-16/32 excepted."""
-    if not head or bom_encoding(head) in ("utf-16", "utf-32"):
+    """True for bytes that are not text (many NULs or control bytes).
+
+    UTF-16/32 text (with or without a byte-order mark) is text; so is UTF-8 text with a
+    few stray NUL bytes in one record (they are removed from the fields later).
+    """
+    if not head or bom_encoding(head) in ("utf-16", "utf-32") or utf16_without_bom(head):
         return False
-    if b"\x00" in head:
+    sample = head[:4096]
+    if sample.count(0) > _MAX_NUL_SHARE * len(sample):
         return True
-    control = sum(1 for b in head[:4096] if b < 32 and b not in (9, 10, 12, 13, 27))
-    return control > 0.05 * min(len(head), 4096)
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return control > 0.05 * len(sample)
 
 
 def guess_encoding(head: bytes) -> str:
     """Encoding of a text sample: BOM, else UTF-8 when it decodes, else charset-normalizer's guess (cp1252 fallback)."""
-    bom = bom_encoding(head)
+    bom = bom_encoding(head) or utf16_without_bom(head)
     if bom:
         return bom
     try:
@@ -162,6 +195,9 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str | None]:
     bom = bom_encoding(data)
     if bom:
         return data.decode(bom, errors="replace"), None
+    utf16 = utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16, errors="replace"), f"{name}: UTF-16 without a byte-order mark; decoded as {utf16}"
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -254,10 +290,29 @@ def _first_line_is_object(sample: str) -> bool:
         return False
 
 
-def iter_lines(path: Path) -> Iterator[tuple[int, bytes, int]]:
-    """Stream a file's lines as bytes: ``(line_number, line, bytes_so_far)`` (bounded memory)."""
+#: Longest line read from a JSON-lines file (longer ones are skipped unread and reported).
+MAX_LINE_BYTES = 256 * 1024 * 1024
+
+
+def iter_lines(path: Path, max_bytes: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes | None, int]]:
+    """Stream a file's lines as bytes: ``(line_number, line, bytes_so_far)`` (bounded memory).
+
+    A line longer than ``max_bytes`` is passed over without keeping it: ``line`` is then None.
+    """
     done = 0
+    number = 0
     with open(path, "rb") as fh:
-        for number, line in enumerate(fh, start=1):
+        while True:
+            line = fh.readline(max_bytes + 1)
+            if not line:
+                return
+            number += 1
             done += len(line)
+            if len(line) > max_bytes and not line.endswith(b"\n"):
+                while True:  # the rest of the over-long line, read in blocks and dropped
+                    block = fh.readline(1 << 20)
+                    done += len(block)
+                    if not block or block.endswith(b"\n"):
+                        break
+                line = None
             yield number, line, done

@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections import deque
 from typing import Any, Iterable, Iterator
 
 from framing.ingest.base import FileContext, RawRecord
 from framing.ingest.errors import IngestError
 from framing.ingest.fields import resolve_columns
-from framing.ingest.sources import bom_encoding, guess_encoding, iter_lines, read_head
+from framing.ingest.sources import MAX_LINE_BYTES, bom_encoding, guess_encoding, iter_lines, read_head, utf16_without_bom
+from framing.safeio import JSON_MAX_DEPTH, UnsafeInputError, loads_json
 
 PARQUET_BATCH_ROWS = 2000
 #: A JSON-lines file whose first this-many objects all lack a text field cannot be read.
@@ -44,9 +46,11 @@ def _record(found: dict[str, str], row: dict[str, Any]) -> dict[str, Any]:
 def parse_jsonl(ctx: FileContext) -> Iterator[RawRecord]:
     """Stream a JSON-lines file; a malformed line is skipped and reported, the rest kept."""
     path = ctx.file.path
-    head = read_head(path, 4)
-    enc = bom_encoding(head)
-    if enc in ("utf-16", "utf-32"):
+    head = read_head(path)
+    enc = bom_encoding(head) or utf16_without_bom(head)
+    if enc in ("utf-16", "utf-32", "utf-16-le", "utf-16-be"):
+        if enc not in ("utf-16", "utf-32"):
+            ctx.warn(f"UTF-16 without a byte-order mark; decoded as {enc}")
         lines = _text_lines(path, enc)
     else:
         lines = iter_lines(path)
@@ -59,6 +63,9 @@ def parse_jsonl(ctx: FileContext) -> Iterator[RawRecord]:
     keys_without_text: dict[str, None] = {}
     for number, raw, done in lines:
         ctx.bytes_done = done
+        if raw is None:
+            ctx.skip(f"line {number}", f"line longer than {MAX_LINE_BYTES // 2**20} MiB; not read")
+            continue
         if isinstance(raw, bytes):
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -72,9 +79,12 @@ def parse_jsonl(ctx: FileContext) -> Iterator[RawRecord]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = loads_json(line, max_depth=JSON_MAX_DEPTH, strict=False)
         except json.JSONDecodeError as exc:
             ctx.skip(f"line {number}", f"malformed JSON ({exc.msg} at column {exc.colno})")
+            continue
+        except UnsafeInputError as exc:
+            ctx.skip(f"line {number}", str(exc))
             continue
         if not isinstance(obj, dict):
             ctx.skip(f"line {number}", f"not a JSON object (got {type(obj).__name__})")
@@ -111,9 +121,11 @@ def _text_lines(path, encoding) -> Iterator[tuple[int, str, int]]:
 def parse_json_array(ctx: FileContext, text: str) -> Iterator[RawRecord]:
     """A JSON file holding a list of article objects (or ``{"articles": [...]}``); read whole."""
     try:
-        data = json.loads(text)
+        data = loads_json(text, max_depth=JSON_MAX_DEPTH + 2)  # the list (and an object around it)
     except json.JSONDecodeError as exc:
         raise IngestError(f"{ctx.name}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    except UnsafeInputError as exc:
+        raise IngestError(f"{ctx.name}: {exc}; split it into JSON lines to keep the other records") from None
     if isinstance(data, dict) and "text" in resolve_columns(data.keys(), ctx.mapping):
         data = [data]  # a single article object
     elif isinstance(data, dict):
@@ -137,11 +149,40 @@ def parse_json_array(ctx: FileContext, text: str) -> Iterator[RawRecord]:
 
 
 # ---------------------------------------------------------------- CSV / TSV
+class _Lines:
+    """The file's lines for ``csv.reader``, remembering the raw lines (and their numbers) of the
+    current row, and able to take lines back (to re-read what an unclosed quote swallowed)."""
+
+    def __init__(self, fh):
+        self._fh = fh
+        self._number = 0
+        self.pending: deque[tuple[int, str]] = deque()
+        self.raw: list[tuple[int, str]] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.pending:
+            item = self.pending.popleft()
+        else:
+            self._number += 1
+            item = (self._number, next(self._fh))
+        self.raw.append(item)
+        return item[1]
+
+    def take_row(self) -> list[tuple[int, str]]:
+        raw, self.raw = self.raw, []
+        return raw
+
+
 def parse_csv(ctx: FileContext) -> Iterator[RawRecord]:
     """Stream a CSV/TSV file row by row (delimiter sniffed, encoding detected).
 
     A row with more fields than the header is skipped and reported; missing
-    trailing fields are read as empty.
+    trailing fields are read as empty. An unclosed quote (a row whose quoted field
+    runs over the following lines and leaves the row with the wrong number of fields)
+    is reported, and the lines it swallowed are read again as rows of their own.
     """
     path = ctx.file.path
     head = read_head(path)
@@ -162,9 +203,11 @@ def parse_csv(ctx: FileContext) -> Iterator[RawRecord]:
     replaced_rows = 0
     short_rows = 0
     with open(path, encoding=encoding, errors="replace", newline="") as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
+        lines = _Lines(fh)
+        reader = csv.reader(lines, delimiter=delimiter)
         try:
             header = next(reader, None)
+            lines.take_row()
             if header is None:
                 raise IngestError(f"{ctx.name}: empty CSV (no header row)")
             columns = [c.strip().lstrip("\ufeff") for c in header]
@@ -177,6 +220,13 @@ def parse_csv(ctx: FileContext) -> Iterator[RawRecord]:
             row_number = 1
             for row in reader:
                 row_number += 1
+                raw = lines.take_row()
+                if len(raw) > 1 and len(row) != width and any("\n" in v or "\r" in v for v in row):
+                    first, last = raw[0][0], raw[-1][0]
+                    ctx.skip(f"row {row_number}", f"unclosed quote at line {first}; lines {first + 1}..{last} "
+                             "it swallowed are read again as rows")
+                    lines.pending.extendleft(reversed(raw[1:]))
+                    continue
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue
                 if len(row) > width:
@@ -191,7 +241,8 @@ def parse_csv(ctx: FileContext) -> Iterator[RawRecord]:
                     ctx.bytes_done = min(size, _tell(fh, size))
                 yield RawRecord(f"row {row_number}", values)
         except csv.Error as exc:
-            raise IngestError(f"{ctx.name}: cannot parse as CSV near row {reader.line_num} ({exc})") from None
+            raise IngestError(f"{ctx.name}: cannot parse as CSV near row {reader.line_num} ({exc}); "
+                              "the rows before it were read") from None
     ctx.bytes_done = size
     if short_rows:
         ctx.warn(f"{short_rows} row(s) had fewer fields than the header; missing fields read as empty")
@@ -258,13 +309,37 @@ def parse_xlsx(ctx: FileContext) -> Iterator[RawRecord]:
             raise _no_text_error(ctx, [c for c in columns if c])
         _check_mapping(ctx, columns, found)
         index = {field: columns.index(col) for field, col in found.items()}
-        for number, values in enumerate(rows, start=2):
-            if values is None or all(v is None for v in values):
-                continue
-            yield RawRecord(
-                f"row {number}",
-                {field: (values[i] if i < len(values) else None) for field, i in index.items()},
-            )
+        formulas, formula_wb = _formula_cells(ctx, index["text"])
+        try:
+            for number, values in enumerate(rows, start=2):
+                formula = next(formulas, None) if formulas is not None else None
+                text = values[index["text"]] if values is not None and index["text"] < len(values) else None
+                if text is None and isinstance(formula, str) and formula.startswith("="):
+                    ctx.skip(f"row {number}", f"the text cell holds a formula without a stored value ({formula[:60]!r}); "
+                             "open and save the workbook in Excel (or export it as CSV) so the values are stored")
+                    continue
+                if values is None or all(v is None for v in values):
+                    continue
+                yield RawRecord(
+                    f"row {number}",
+                    {field: (values[i] if i < len(values) else None) for field, i in index.items()},
+                )
+        finally:
+            if formula_wb is not None:
+                formula_wb.close()
     finally:
         wb.close()
+
+
+def _formula_cells(ctx: FileContext, column: int):
+    """The text column's cells as written (formulas as ``=...``), row by row from row 2, to tell a
+    formula without a stored value from an empty cell; ``(None, None)`` if the workbook cannot say."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(ctx.file.path, read_only=True, data_only=False)
+        rows = wb.worksheets[0].iter_rows(min_row=2, min_col=column + 1, max_col=column + 1, values_only=True)
+        return (row[0] if row else None for row in rows), wb
+    except Exception:  # noqa: BLE001 - only a better skip reason is lost
+        return None, None
 

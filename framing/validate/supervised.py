@@ -546,7 +546,11 @@ def load_model(path, *, encoder=None, store=None) -> FrameClassifier:
         raise ValueError(f"{cfg_path}: not valid JSON ({exc})") from None
     if cfg.get("format") != "framing.FrameClassifier":
         raise ValueError(f"{cfg_path}: unknown model format {cfg.get('format')!r}")
-    arrays = load_file(str(folder / "weights.safetensors"))
+    try:
+        arrays = load_file(str(folder / "weights.safetensors"))
+    except Exception as exc:  # noqa: BLE001 - SafetensorError (a pickle renamed, a truncated file) or OSError
+        raise ValueError(f"{folder / 'weights.safetensors'}: not a valid safetensors file ({exc}); "
+                         "framing never unpickles model files - retrain with `framing train`") from None
     params = dict(cfg["params"])
     params["pooling"] = tuple(params["pooling"])
     if isinstance(params.get("C"), list):

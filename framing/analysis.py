@@ -19,7 +19,7 @@ import pandas as pd
 
 from framing.codebook import Codebook
 from framing.corpus import Corpus
-from framing.embedding import document_vectors, embed_sentences
+from framing.embed import document_vectors, embed_sentences
 from framing.scoring import (
     COMPONENT_COLUMNS,
     EVIDENCE_COLUMNS,
@@ -65,24 +65,6 @@ def _resolve_corpus(corpus, store, progress) -> tuple[Corpus, list[str]]:
         loaded = load(paths, store=store)
         return loaded, [str(p) for p in (paths or [])] or list(loaded.report.files_read)
     raise ValueError(f"corpus: expected a Corpus or file/folder path(s), got {type(corpus).__name__}")
-
-
-def _embed_corpus(texts: list[str], encoder, cache, batch_size: int, progress) -> np.ndarray:
-    """Vectors of ``texts``; each distinct text is encoded once, in order of length.
-
-    Encoding distinct sentences sorted by length keeps each encoder batch
-    length-homogeneous (little padding), as a single bare ``model.encode`` call would.
-    """
-    unique = list(dict.fromkeys(texts))
-    if not unique:
-        return np.zeros((0, getattr(encoder, "dim", 0)), dtype=np.float32)
-    order = sorted(range(len(unique)), key=lambda i: len(unique[i]))
-    by_length = embed_sentences([unique[i] for i in order], encoder, cache, batch_size=batch_size,
-                                progress=progress)
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[np.asarray(order)] = np.arange(len(order))          # unique text i sits at row rank[i]
-    row = {t: rank[i] for i, t in enumerate(unique)}
-    return by_length[np.fromiter((row[t] for t in texts), dtype=np.int64, count=len(texts))]
 
 
 def analyse(corpus, codebook: str | Path | Codebook = "south-asia-security", *, encoder=None, store=None,
@@ -137,8 +119,8 @@ def analyse(corpus, codebook: str | Path | Codebook = "south-asia-security", *, 
         sentences = segment(articles)
         report("segment", len(articles), len(articles))
         report("embed", 0, len(sentences))
-        vectors = _embed_corpus(sentences["text"].tolist(), encoder, cache, settings.embed_batch_size,
-                                lambda done, total: report("embed", done, total))
+        vectors = embed_sentences(sentences["text"].tolist(), encoder, cache, batch_size=settings.embed_batch_size,
+                                  progress=lambda done, total: report("embed", done, total))
         report("embed", 1, 1)
         report("calibrate", 0, 1)
         cb_vectors = encode_codebook(codebook, encoder, cache, generic_background=settings.generic_background,

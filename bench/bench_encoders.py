@@ -114,16 +114,11 @@ def basil_frame():
 
 
 def basil_doc_vectors(frame, encoder, store) -> np.ndarray:
-    from framing.embedding import document_vectors, embed_sentences
-    from framing.segment import split_spans
+    from framing.corpus import Article
+    from framing.embed import article_vectors
 
-    texts, rows = [], []
-    for i, text in enumerate(frame["text"]):
-        for s, e in split_spans(text):
-            texts.append(text[s:e])
-            rows.append(i)
-    vectors = embed_sentences(texts, encoder, store)
-    return document_vectors(vectors, np.array(rows), len(frame))
+    articles = [Article(r.article_id, r.outlet, None, r.title, r.text) for r in frame.itertuples()]
+    return article_vectors(articles, encoder, store)
 
 
 def event_ari(frame, gold, doc_vectors) -> dict:

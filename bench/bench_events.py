@@ -42,9 +42,8 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from framing.corpus import Article  # noqa: E402
-from framing.embedding import document_vectors, embed_sentences  # noqa: E402
+from framing.embed import article_vectors  # noqa: E402
 from framing.events import EventClusterer  # noqa: E402
-from framing.segment import sentences_of  # noqa: E402
 from framing.store import Store  # noqa: E402
 
 EVAL = Path(os.environ.get("FRAMING_EVAL_DIR", REPO.parent / "shared" / "eval"))
@@ -53,26 +52,13 @@ WEIGHTS = [(0.3, 0.6, 0.1), (0.2, 0.6, 0.2), (0.4, 0.4, 0.2), (0.5, 0.3, 0.2), (
 THRESHOLDS = [round(t, 2) for t in np.arange(0.45, 0.86, 0.05)]
 
 
-class _LazyEncoder:
-    """Loads the real model only when a sentence is not in the cache."""
-
-    model_id = "all-MiniLM-L6-v2"
-
-    def encode(self, sentences):
-        from framing.encoders import get_encoder
-
-        return get_encoder().encode(sentences)
-
-
 def doc_vectors(frame: pd.DataFrame, store: Store) -> tuple[np.ndarray, float]:
-    texts, rows = [], []
-    for i, r in enumerate(frame.itertuples()):
-        for s in sentences_of(Article(r.article_id, r.outlet, None, r.title, r.text)):
-            texts.append(s.text)
-            rows.append(i)
+    from framing.encoders import get_encoder
+
+    articles = [Article(r.article_id, r.outlet, None, r.title, r.text) for r in frame.itertuples()]
     t0 = time.perf_counter()
-    vectors = embed_sentences(texts, _LazyEncoder(), store)
-    return document_vectors(vectors, np.array(rows), len(frame)), time.perf_counter() - t0
+    vectors = article_vectors(articles, get_encoder(), store)  # the model loads only if a sentence is not cached
+    return vectors, time.perf_counter() - t0
 
 
 def pairwise(gold, pred) -> tuple[float, float, float]:

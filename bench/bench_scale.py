@@ -144,15 +144,14 @@ def build_corpus(n: int, path: Path, seed: int = 0) -> dict:
 def embed_only(store, encoder: str, partition_size: int = 512):
     """Stream the store: segment, embed and average per article (no scoring); returns
     (document vectors, n_sentences)."""
+    from framing.embed import document_vectors, embed_articles
     from framing.encoders import get_encoder
-    from framing.engines._partition import embed_partition
-    from framing.embedding import document_vectors
     from framing.scoring import ScoringSettings
 
     enc, settings = get_encoder(encoder), ScoringSettings()
     blocks, n_sentences = [], 0
     for corpus in store.iter_corpus(partition_size):
-        _, X = embed_partition(corpus.articles, enc, settings)
+        _, X = embed_articles(corpus.articles, enc, batch_size=settings.embed_batch_size)
         blocks.append(document_vectors(X.vectors, X.article_index, X.n_articles))
         n_sentences += X.n_sentences
     return np.vstack(blocks), n_sentences

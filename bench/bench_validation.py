@@ -100,11 +100,14 @@ class MemoEncoder:
     def __init__(self, encoder, store):
         self.encoder, self.store = encoder, store
         self.model_id = encoder.model_id
-        self.dim = getattr(encoder, "dim", None)
         self.memo: dict[str, np.ndarray] = {}
 
+    @property
+    def dim(self):
+        return getattr(self.encoder, "dim", None)  # loads the model only when asked
+
     def encode(self, sentences, show_progress=False):
-        from framing.embedding import embed_sentences
+        from framing.embed import embed_sentences
 
         missing = list(dict.fromkeys(t for t in sentences if t not in self.memo))
         if missing:
@@ -121,12 +124,12 @@ class PlainBaseline:
         self.encoder, self.store, self.multi_label = encoder, store, multi
 
     def _x(self, X):
-        from framing.embedding import embed_sentences
-        from framing.validate import features as F
+        from framing.embed import embed_documents, pool
+        from framing.segment import segment_texts
 
-        docs = F.split_documents(X)
-        sents, index = F.flatten(docs)
-        return F.pool(embed_sentences(sents, self.encoder), index, len(docs), "mean")
+        docs = segment_texts(X)
+        E = embed_documents(docs, self.encoder)
+        return pool(E.vectors, E.article_index, len(docs), "mean")
 
     def fit(self, X, y):
         from sklearn.linear_model import LogisticRegression
@@ -153,7 +156,8 @@ class PlainBaseline:
 def zero_shot(data, encoder, store, n_boot):
     """Prototype similarity from the built-in codebook, no labels used."""
     from framing.codebook import Codebook
-    from framing.embedding import embed_sentences
+    from framing.embed import embed_documents, embed_sentences
+    from framing.segment import segment_texts
     from framing.validate import features as F
     from framing.validate.agreement import bootstrap_f1
 
@@ -166,10 +170,9 @@ def zero_shot(data, encoder, store, n_boot):
         logging.warning("codebook %s lacks frames %s of the mapping", cb.id, missing)
     protos = [(j, p) for j, f in enumerate(frames) for p in f.prototypes]
     pv = embed_sentences([p for _, p in protos], encoder, store)
-    docs = F.split_documents(data["X"])
-    sents, index = F.flatten(docs)
-    sv = embed_sentences(sents, encoder)
-    sims = F.prototype_similarity(sv, index, len(docs), pv, np.array([j for j, _ in protos]), len(frames), top_k=3)
+    docs = segment_texts(data["X"])
+    sims = F.prototype_similarity(embed_documents(docs, encoder), pv, np.array([j for j, _ in protos]), len(frames),
+                                  top_k=3)
     score = sims[:, len(frames):]  # top-3 mean
     targets = sorted(set(mapping[f.id] for f in frames))
     # merge codebook frames that map to the same dataset label by max

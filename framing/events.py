@@ -671,7 +671,7 @@ def cluster_events(
     frame : DataFrame
         Columns ``article_id, outlet, published, title, text`` (like ``Corpus.to_frame()``).
     doc_vectors : ndarray of shape (n_articles, dim)
-        Document embeddings (e.g. ``framing.embedding.document_vectors``).
+        Document embeddings (e.g. ``framing.embed.document_vectors``).
     codebook : Codebook, optional
         Its entities form the actor gazetteer.
     distance_threshold, date_window_days, random_state

@@ -19,13 +19,24 @@ for news text:
 
 Spans are exact: ``text[start:end]`` is the sentence, trimmed of surrounding
 whitespace, and sentences never overlap.
+
+This is the one segmenter: :func:`segment` (articles -> a sentence table, what scoring
+and the engines embed), :func:`sentences_of` (one article -> :class:`Sentence` objects)
+and :func:`segment_texts` (texts or ready sentence lists -> sentence lists, what the
+classifiers embed) all cut with :func:`split_spans`.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
 
 from framing.corpus import Article, Sentence
+
+SENTENCE_COLUMNS = ["article_id", "sentence_index", "start", "end", "text"]
 
 _CANDIDATE = re.compile(r"""[.!?…؟۔]+["'”’»)\]]*(?=\s)|\n""")
 _LAST_TOKEN = re.compile(r"(\S+)\Z")
@@ -156,3 +167,56 @@ def sentences_of(article: Article) -> list[Sentence]:
         Sentence(article.article_id, i, s, e, article.text[s:e])
         for i, (s, e) in enumerate(split_spans(article.text))
     ]
+
+
+def segment(articles: Sequence[Article]) -> pd.DataFrame:
+    """Sentences of the articles, in article order.
+
+    Returns
+    -------
+    DataFrame with columns ``article_id, sentence_index, start, end, text`` and an
+    ``article_row`` column (position of the article in ``articles``).
+    """
+    ids, rows, idx, starts, ends, texts = [], [], [], [], [], []
+    for row, article in enumerate(articles):
+        text = article.text or ""
+        for i, (s, e) in enumerate(split_spans(text)):
+            ids.append(article.article_id)
+            rows.append(row)
+            idx.append(i)
+            starts.append(s)
+            ends.append(e)
+            texts.append(text[s:e])
+    return pd.DataFrame({
+        "article_id": pd.Series(ids, dtype=object),
+        "sentence_index": np.asarray(idx, dtype=np.int64),
+        "start": np.asarray(starts, dtype=np.int64),
+        "end": np.asarray(ends, dtype=np.int64),
+        "text": pd.Series(texts, dtype=object),
+        "article_row": np.asarray(rows, dtype=np.int64),
+    })
+
+
+def segment_texts(X) -> list[list[str]]:
+    """Texts, or already split sentence lists, as lists of sentences.
+
+    Parameters
+    ----------
+    X : sequence of str or of sequence of str
+        Article texts (split with :func:`split_spans`), or sentence lists (kept, minus
+        blank entries).
+
+    Returns
+    -------
+    list of list of str; a unit without text gets ``[""]`` (so it still has a row).
+    """
+    if isinstance(X, str):
+        raise ValueError("X must be a sequence of texts, got a single string")
+    docs = []
+    for item in X:
+        if isinstance(item, str):
+            sents = [item[s:e] for s, e in split_spans(item)]
+        else:
+            sents = [str(s) for s in item if str(s).strip()]
+        docs.append(sents or [""])
+    return docs

@@ -1,8 +1,10 @@
-"""The embedded store: one DuckDB file holds articles, sentences and the embedding cache.
+"""The embedded store: one DuckDB file holds the articles and the embedding cache.
 
 Re-ingesting the same articles adds nothing (``article_id`` is the key). The
 embedding cache is keyed by ``(model_id, sha256(sentence))`` so vectors of different
-encoders never mix.
+encoders never mix. Sentences are not stored: scoring segments the article text itself
+(:func:`framing.segment.segment`, cheap next to embedding), so spans always come from the
+current segmenter; a ``sentences`` table left by an earlier version is ignored.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ import pyarrow as pa
 
 from framing.corpus import ARTICLE_COLUMNS, Corpus
 from framing.paths import default_db_path
-from framing.segment import sentences_of
 
 log = logging.getLogger(__name__)
 
@@ -32,20 +33,15 @@ CREATE TABLE IF NOT EXISTS articles (
     url VARCHAR, section VARCHAR, author VARCHAR, source VARCHAR,
     ingested_at TIMESTAMP
 );
-CREATE TABLE IF NOT EXISTS sentences (
-    article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER,
-    text VARCHAR, sha256 VARCHAR
-);
 CREATE TABLE IF NOT EXISTS embeddings (
     model_id VARCHAR, sha256 VARCHAR, vector BLOB
 );
 """
-# The two big tables carry no PRIMARY KEY on purpose: DuckDB keeps ART indexes in
-# memory, and at 100,000 articles (3 million sentences) the two indexes alone held
-# over 1 GiB. Uniqueness is kept by the writers instead: sentences are written only
-# for articles new to the store (one transaction with the article rows), vectors only
-# for hashes not yet cached (an anti-join). Stores created by earlier versions keep
-# their keys and work the same.
+# The embedding cache carries no PRIMARY KEY on purpose: DuckDB keeps ART indexes in
+# memory, and at 100,000 articles (3 million sentences) the indexes of the cache and of
+# the sentences table earlier versions kept held over 1 GiB. Uniqueness is kept by the
+# writer instead: vectors are written only for hashes not yet cached (an anti-join).
+# Stores created by earlier versions keep their keys and work the same.
 
 #: Measured on 100,000 resampled articles (docs/benchmarks.md, *Scale*): ingest peaked at
 #: 1,255 MiB above the model with a 1 GB limit and 541 MiB with 256 MB, at the same speed
@@ -162,7 +158,7 @@ class Store:
     # ------------------------------------------------------------ articles
     def add_corpus(self, corpus: Corpus | Iterable, batch_size: int = 2000,
                    dedup: tuple[str, Sequence[tuple[str, bytes, bytes | None]]] | None = None) -> int:
-        """Store articles and their sentences; returns how many were new.
+        """Store articles; returns how many were new.
 
         ``dedup = (scheme, entries)`` also stores the duplicate-index rows of these articles
         (see :meth:`put_dedup_entries`) in the same transaction as the articles, so a kill
@@ -209,14 +205,8 @@ class Store:
             art = pd.DataFrame([a.to_dict() for a in new], columns=ARTICLE_COLUMNS)
             art["published"] = pd.to_datetime(art["published"], errors="coerce")
             art["ingested_at"] = now
-            sent_rows = [
-                (s.article_id, s.index, s.start, s.end, s.text, sentence_hash(s.text))
-                for a in new for s in sentences_of(a)
-            ]
-            sents = pd.DataFrame(sent_rows, columns=["article_id", "idx", "start_char", "end_char", "text", "sha256"])
             self._finish_pending()
             self.con.register("_new_articles", art)
-            self.con.register("_new_sentences", sents)
             if chunk_entries:
                 self.con.register("_new_dedup", _dedup_table(scheme, chunk_entries))
             self.con.begin()
@@ -225,7 +215,6 @@ class Store:
                     "INSERT INTO articles SELECT article_id, outlet, published, title, text, url, section, author, "
                     "source, ingested_at FROM _new_articles"
                 )
-                self.con.execute("INSERT INTO sentences SELECT * FROM _new_sentences")
                 if chunk_entries:
                     self.con.execute("INSERT INTO dedup_index SELECT * FROM _new_dedup ON CONFLICT DO NOTHING")
                 self.con.commit()
@@ -237,7 +226,6 @@ class Store:
                 raise
             finally:
                 self.con.unregister("_new_articles")
-                self.con.unregister("_new_sentences")
                 if chunk_entries:
                     self.con.unregister("_new_dedup")
         return self.article_count() - before
@@ -281,13 +269,6 @@ class Store:
         ids = ids["article_id"].tolist()
         for i in range(0, len(ids), batch_size):
             yield self.corpus(ids[i:i + batch_size])
-
-    def sentences_frame(self, article_ids: Sequence[str]) -> pd.DataFrame:
-        return self.con.execute(
-            "SELECT article_id, idx, start_char, end_char, text, sha256 FROM sentences "
-            "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, idx",
-            [list(article_ids)],
-        ).df()
 
     # ------------------------------------------------------------ ingested files
     # (added for ingest: which files went into the store, by content sha256)

@@ -16,9 +16,9 @@ runner = CliRunner()
 @pytest.fixture
 def fake_model(monkeypatch, hashing_encoder):
     """Route the CLI's encoder lookup to the small deterministic encoder."""
-    import framing.encoders
+    import framing.encoders.assembly
 
-    monkeypatch.setattr(framing.encoders, "get_encoder", lambda name=None: hashing_encoder)
+    monkeypatch.setattr(framing.encoders.assembly, "get_encoder", lambda name=None: hashing_encoder)
     return hashing_encoder
 
 

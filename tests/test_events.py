@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.metrics import adjusted_rand_score
 
 from framing.codebook import Entity
-from framing.embedding import document_vectors, embed_sentences
+from framing.embed import document_vectors, embed_sentences
 from framing.events import EVENT_COLUMNS, EventClusterer, cluster_events, event_id, extract_actors
 from framing.segment import split_spans
 

@@ -47,7 +47,11 @@ def test_fewshot_fit_save_load(tmp_path):
     from framing.validate.supervised import load_model
 
     again = load_model(out)
-    assert again.encoder_id_ == clf.encoder_.model_id
+    from framing.encoders import SentenceTransformerEncoder
+
+    # the fine-tuned encoder is the ordinary transformer encoder on the saved folder
+    assert isinstance(again.encoder, SentenceTransformerEncoder) and again.encoder.path_ == out / "encoder"
+    assert again.encoder_id_ == again.encoder.model_id == clf.encoder_.model_id
     assert np.allclose(again.predict_proba(X[:3]), clf.predict_proba(X[:3]), atol=1e-4)
 
 

@@ -83,3 +83,45 @@ def test_cross_validate_on_real_frac_slice(eval_dir, encoder):
     assert res["macro"] > 0.6  # chance is ~0.33
     assert res["macro_lo"] <= res["macro"] <= res["macro_hi"]
     assert len(res["per_fold"]) == 3
+
+
+# Written for this test (issue 13): the two lexicon matchers disagreed on it.
+PROXY_SENTENCE = "Pakistan's proxies fought proxy wars; the ISI and ISIS."
+PROXY_LEXICON = {"proxy": 1.0, "proxy war": 2.0, "isi": 1.0}
+
+
+def test_supervised_lexicon_features_are_the_zero_shot_lexicon_rates():
+    from framing.scoring import LexiconScorer
+    from framing.validate.features import lexicon_rates
+
+    rates, matches = LexiconScorer({"f": PROXY_LEXICON}).fit().scan([PROXY_SENTENCE])
+    # 10 tokens (Pakistan, s, proxies, fought, proxy, wars, the, ISI, and, ISIS):
+    # "proxies" counts for "proxy" (1), "proxy wars" for "proxy war" only (2, not also 1 for
+    # "proxy"), "ISI" for "isi" (1), and "ISIS" for nothing: 4 per 10 tokens
+    assert matches["text"].tolist() == ["proxies", "proxy wars", "ISI"]
+    assert matches["term"].tolist() == ["proxy", "proxy war", "isi"]
+    assert rates.tolist() == [[400.0]]
+    # the classifiers' lexicon features are the same rates, log1p-scaled
+    features = lexicon_rates([PROXY_SENTENCE], [PROXY_LEXICON])
+    assert features.shape == (1, 1) and features[0, 0] == pytest.approx(np.log1p(400.0))
+
+
+def test_supervised_prototype_features_are_the_prototype_scorer(hashing_encoder):
+    from framing.embed import embed_documents
+    from framing.scoring import PrototypeScorer
+    from framing.segment import segment_texts
+    from framing.validate.features import prototype_similarity
+
+    docs = segment_texts(ECON[:3] + [CONF[0] + " " + CONF[1] + " " + CONF[5]])
+    X = embed_documents(docs, hashing_encoder)
+    protos = hashing_encoder.encode(["Costs, prices and jobs.", "Taxes rose.", "The rivals clashed angrily."])
+    frame_of = np.array([0, 0, 1])
+    got = prototype_similarity(X, protos, frame_of, n_frames=2, top_k=2)
+    scorer = PrototypeScorer({"economic": protos[:2], "conflict": protos[2:]}, top_k=2, calibration="none").fit()
+    sims = X.vectors @ protos.T  # by hand: best prototype of each frame per sentence
+    per_frame = np.stack([sims[:, :2].max(axis=1), sims[:, 2]], axis=1)
+    last = X.article_index == 3
+    assert got.shape == (4, 4)
+    np.testing.assert_allclose(got[:, 2:], scorer.raw_scores(X), atol=1e-6)  # top-k mean = the scorer's raw score
+    np.testing.assert_allclose(got[3, :2], per_frame[last].max(axis=0), atol=1e-6)
+    np.testing.assert_allclose(got[3, 2:], np.sort(per_frame[last], axis=0)[-2:].mean(axis=0), atol=1e-6)

@@ -39,21 +39,6 @@ def _open_store(db: Optional[Path], no_cache: bool):
     return store
 
 
-def _doc_vectors(corpus, encoder, store):
-    import numpy as np
-
-    from framing.embedding import document_vectors, embed_sentences
-    from framing.segment import sentences_of
-
-    texts, rows = [], []
-    for i, article in enumerate(corpus):
-        for sentence in sentences_of(article):
-            texts.append(sentence.text)
-            rows.append(i)
-    vectors = embed_sentences(texts, encoder, store)
-    return document_vectors(vectors, np.asarray(rows, dtype=np.int64), len(corpus))
-
-
 def _print_events(table) -> None:
     from rich.console import Console
     from rich.markup import escape
@@ -97,7 +82,8 @@ def events_command(
     store = None
     try:
         from framing.codebook import Codebook
-        from framing.encoders import get_encoder
+        from framing.embed import article_vectors
+        from framing.encoders import resolve_encoder
         from framing.events import cluster_events
         from framing.export import export_tables, file_manifest
         from framing.ingest import load
@@ -107,8 +93,8 @@ def events_command(
         if len(corpus) == 0:
             _fail("no articles found in the input")
         store = _open_store(db, no_cache)
-        model = get_encoder(encoder) if (encoder is None or isinstance(encoder, str)) else encoder
-        vectors = _doc_vectors(corpus, model, store)
+        model = resolve_encoder(encoder)
+        vectors = article_vectors(corpus.articles, model, store)
         frame = corpus.to_frame()
         events = cluster_events(frame, vectors, codebook=book, distance_threshold=threshold,
                                 date_window_days=window or None)

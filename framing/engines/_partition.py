@@ -2,9 +2,9 @@
 
 A *partition* is a list of :class:`~framing.corpus.Article`. Scoring one is a pure function
 of (articles, codebook, settings, calibration, encoder): segment, embed, ``score_batch``,
-document vectors. The encoder travels as a *spec* (a name or directory for
-:func:`framing.encoders.get_encoder`, loaded once per process, or a picklable encoder
-object), so every worker loads the model once.
+document vectors. The encoder travels as the encoder object itself: a pickled encoder
+carries its settings but no weights, and loads them on first use from a per-process
+cache, so every worker loads the model once.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from framing.corpus import Article
-from framing.embedding import document_vectors, embed_sentences
+from framing.embed import document_vectors, embed_articles
 
 log = logging.getLogger(__name__)
 
@@ -39,45 +39,23 @@ def worker_threads() -> int | None:
     return int(getattr(state, "nthreads", 1) or 1)
 
 
-def resolve_encoder(spec):
-    """An encoder from a spec: ``None``/str/path -> :func:`get_encoder` (cached per
-    process), anything with ``encode`` and ``model_id`` -> itself.
-
-    On a Dask worker the encoder's thread count follows the worker's ``nthreads``
-    (``FRAMING_NUM_THREADS`` and torch's intra-op threads), so one worker process per
-    core does not oversubscribe the CPU.
-    """
-    from framing.encoders import SentenceTransformerEncoder, resolve_encoder as resolve, set_torch_threads
-
-    if spec is not None and not isinstance(spec, (str, os.PathLike)):
-        return resolve(spec)
+def on_worker(encoder):
+    """The encoder, with its thread count following the Dask worker's ``nthreads`` when this
+    runs on one (``FRAMING_NUM_THREADS``, read when the weights load, and torch's intra-op
+    threads), so one worker process per core does not oversubscribe the CPU."""
     threads = worker_threads()
     if threads is not None:
+        from framing.encoders import SentenceTransformerEncoder, set_torch_threads
+
         os.environ["FRAMING_NUM_THREADS"] = str(threads)
-    encoder = resolve(spec)
-    if threads is not None and isinstance(encoder, SentenceTransformerEncoder):
-        set_torch_threads(threads)
-    return encoder
-
-
-def encoder_spec(encoder) -> object:
-    """What to send to workers for ``encoder`` (a name/path string, or the object)."""
-    if encoder is None or isinstance(encoder, (str, os.PathLike)):
-        return None if encoder is None else str(encoder)
+        if isinstance(encoder, SentenceTransformerEncoder):
+            set_torch_threads(threads)
     return encoder
 
 
 def embed_partition(articles: Sequence[Article], encoder, settings, cache=None):
     """Segment and embed: (sentences DataFrame, EmbeddedSentences)."""
-    from framing.scoring import EmbeddedSentences, segment
-
-    sentences = segment(articles)
-    texts = sentences["text"].tolist()
-    vectors = embed_sentences(texts, encoder, cache, batch_size=settings.embed_batch_size)
-    if len(texts) == 0:
-        vectors = np.zeros((0, int(getattr(encoder, "dim", 0) or 0)), dtype=np.float32)
-    X = EmbeddedSentences(vectors, sentences["article_row"].to_numpy(), [a.article_id for a in articles])
-    return sentences, X
+    return embed_articles(articles, encoder, cache, batch_size=settings.embed_batch_size)
 
 
 @dataclass
@@ -102,7 +80,7 @@ def to_parquet_bytes(frame: pd.DataFrame) -> bytes:
     return buf.getvalue()
 
 
-def score_partition(index: int, articles: Sequence[Article], codebook, settings, calibration, spec,
+def score_partition(index: int, articles: Sequence[Article], codebook, settings, calibration, encoder,
                     vectors: np.ndarray | None = None, cache=None) -> PartitionResult:
     """Score one partition; a pure function of its arguments.
 
@@ -114,8 +92,8 @@ def score_partition(index: int, articles: Sequence[Article], codebook, settings,
     codebook : Codebook
     settings : ScoringSettings
     calibration : Calibration
-    spec : str, None or Encoder
-        See :func:`resolve_encoder`.
+    encoder : Encoder
+        An encoder object (see :func:`on_worker`).
     vectors : ndarray of shape (n_sentences, dim), optional
         Sentence vectors of this partition from the calibration pass (skips encoding).
     cache : Store or MemoryCache, optional
@@ -130,7 +108,7 @@ def score_partition(index: int, articles: Sequence[Article], codebook, settings,
     import socket
 
     t0 = time.perf_counter()
-    encoder = resolve_encoder(spec)
+    encoder = on_worker(encoder)
     articles = list(articles)
     if vectors is not None:
         sentences = segment(articles)
@@ -173,12 +151,12 @@ class CalibrationStats:
     vectors: np.ndarray
 
 
-def calibration_stats(index: int, articles: Sequence[Article], codebook, settings, spec,
+def calibration_stats(index: int, articles: Sequence[Article], codebook, settings, encoder,
                       cache=None) -> CalibrationStats:
     """Pass 1 for ``calibration="corpus"`` / ``axis_baseline="corpus"`` on one partition."""
     from framing.scoring import AxisScorer, PrototypeScorer, encode_codebook
 
-    encoder = resolve_encoder(spec)
+    encoder = on_worker(encoder)
     _, X = embed_partition(list(articles), encoder, settings, cache)
     vec = encode_codebook(codebook, encoder, cache, generic_background=settings.generic_background,
                           batch_size=settings.embed_batch_size)

@@ -25,13 +25,9 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from framing.encoders import resolve_encoder
+from framing.engines._partition import calibration_stats, score_partition
 from framing.engines._parts import MemoryParts, PartStore
-from framing.engines._partition import (
-    calibration_stats,
-    encoder_spec,
-    resolve_encoder,
-    score_partition,
-)
 from framing.engines.result import EngineResult
 
 log = logging.getLogger(__name__)
@@ -230,8 +226,7 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
     report = progress or (lambda stage, done, total: None)
     settings = settings or ScoringSettings()
     codebook = Codebook.load(codebook)
-    spec = encoder_spec(encoder)
-    local_encoder = resolve_encoder(spec)  # on the client: codebook vectors, calibration, model id
+    local_encoder = resolve_encoder(encoder)  # sent to the workers as it is (settings only, no weights)
     src = _Source(source, partition_size)
     if src.n == 0 and not memory:
         raise ValueError("no articles to score (the source is empty)")
@@ -253,7 +248,7 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
         report("calibrate", 1, 1)
     elif settings.calibration == "corpus" or settings.axis_baseline == "corpus":
         stats = []
-        tasks = ((i, arts, codebook, settings, spec) for i, arts in enumerate(src))
+        tasks = ((i, arts, codebook, settings, local_encoder) for i, arts in enumerate(src))
         for st in executor.map(calibration_stats, tasks):
             parts.save_vectors(st.index, st.vectors)
             st.vectors = None
@@ -275,7 +270,7 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
     def tasks():
         for i, arts in enumerate(src):
             parts.write_articles(i, arts)
-            yield (i, arts, codebook, settings, calibration, spec,
+            yield (i, arts, codebook, settings, calibration, local_encoder,
                    parts.load_vectors(i) if spilled else None)
 
     done = 0
@@ -379,8 +374,8 @@ def run_dask(source, codebook="south-asia-security", settings=None, encoder=None
     """Score a corpus on a Dask cluster; the rows equal :func:`run_local`'s.
 
     Partitions are submitted as tasks (at most ``max_in_flight`` at once, so the client's
-    memory stays bounded); each worker process loads the encoder once
-    (:func:`framing.encoders.get_encoder` is cached per process) and returns its
+    memory stays bounded); the encoder object travels with each task without its weights
+    and each worker process loads the model once (a per-process model cache), then returns its
     partition's tables as Parquet bytes, which the client writes to ``out_dir`` and
     merges in input order. Workers need ``framing`` and the model packages installed,
     but no shared file system and no embedding cache.

@@ -22,13 +22,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from framing.codebook import Codebook
 from framing.corpus import Article
-from framing.embedding import embed_sentences
+from framing.embed import embed_articles
 from framing.scoring.axis import AxisScorer
 from framing.scoring.base import EmbeddedSentences, top_k_indices
 from framing.scoring.lexicon import LexiconScorer
 from framing.scoring.prototype import PrototypeScorer
 from framing.scoring.settings import ScoringSettings
-from framing.scoring.vectors import CodebookVectors, encode_codebook, segment
+from framing.scoring.vectors import CodebookVectors, encode_codebook
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ class CodebookScorer(BaseEstimator):
         ----------
         articles : sequence of Article, length n_articles
         sentences : DataFrame
-            From :func:`framing.scoring.vectors.segment` for ``articles``.
+            From :func:`framing.segment.segment` for ``articles``.
         X : EmbeddedSentences
             The sentences' vectors (same order).
 
@@ -313,15 +313,6 @@ def _order_evidence(evidence: pd.DataFrame, ids: list[str], targets: list[str]) 
 
 
 # ---------------------------------------------------------------------- functions
-def _embed(articles: Sequence[Article], encoder, store, settings: ScoringSettings):
-    sentences = segment(articles)
-    vectors = embed_sentences(sentences["text"].tolist(), encoder, store, batch_size=settings.embed_batch_size)
-    if len(sentences) == 0:
-        vectors = vectors.reshape(0, vectors.shape[1] if vectors.ndim == 2 else 0)
-    X = EmbeddedSentences(vectors, sentences["article_row"].to_numpy(), [a.article_id for a in articles])
-    return sentences, X
-
-
 def fit_calibration(articles: Sequence[Article] | None, codebook: Codebook, settings: ScoringSettings | None = None,
                     encoder=None, store=None, *, X: EmbeddedSentences | None = None,
                     vectors: CodebookVectors | None = None) -> Calibration:
@@ -358,7 +349,7 @@ def fit_calibration(articles: Sequence[Article] | None, codebook: Codebook, sett
     if needs_corpus and X is None:
         if not articles:
             raise ValueError(f"calibration={s.calibration!r}, axis_baseline={s.axis_baseline!r} need articles")
-        _, X = _embed(list(articles), encoder, store, s)
+        _, X = embed_articles(articles, encoder, store, batch_size=s.embed_batch_size)
     scorer = CodebookScorer(codebook, vectors, s, encoder_id=encoder.model_id).fit(X if needs_corpus else None)
     return scorer.calibration_
 
@@ -393,7 +384,7 @@ def score_batch(articles: Sequence[Article], codebook: Codebook, settings: Scori
     articles = list(articles)
     calibration.check(codebook, encoder.model_id, s)
     if sentences is None or X is None:
-        sentences, X = _embed(articles, encoder, store, s)
+        sentences, X = embed_articles(articles, encoder, store, batch_size=s.embed_batch_size)
     vectors = vectors or encode_codebook(codebook, encoder, store, generic_background=s.generic_background,
                                          batch_size=s.embed_batch_size)
     scorer = CodebookScorer(codebook, vectors, s, calibration, encoder_id=encoder.model_id).fit()

@@ -1,4 +1,5 @@
-"""Sentence vectors for scoring: segmentation, an in-memory cache layer, codebook vectors."""
+"""Codebook vectors for scoring (the sentence segmenter and the in-memory cache layer live in
+:mod:`framing.segment` and :mod:`framing.embed` and are re-exported here)."""
 
 from __future__ import annotations
 
@@ -9,80 +10,15 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
-import pandas as pd
 
 from framing.codebook import Codebook
-from framing.corpus import Article
-from framing.embedding import embed_sentences
+from framing.embed import MemoryCache, embed_sentences
 from framing.scoring.background import GENERIC_SENTENCES
-from framing.segment import split_spans
+from framing.segment import SENTENCE_COLUMNS, segment
 
 log = logging.getLogger(__name__)
 
-SENTENCE_COLUMNS = ["article_id", "sentence_index", "start", "end", "text"]
-
-
-def segment(articles: Sequence[Article]) -> pd.DataFrame:
-    """Sentences of the articles, in article order.
-
-    Returns
-    -------
-    DataFrame with columns ``article_id, sentence_index, start, end, text`` and an
-    ``article_row`` column (position of the article in ``articles``).
-    """
-    ids, rows, idx, starts, ends, texts = [], [], [], [], [], []
-    for row, article in enumerate(articles):
-        text = article.text or ""
-        for i, (s, e) in enumerate(split_spans(text)):
-            ids.append(article.article_id)
-            rows.append(row)
-            idx.append(i)
-            starts.append(s)
-            ends.append(e)
-            texts.append(text[s:e])
-    return pd.DataFrame({
-        "article_id": pd.Series(ids, dtype=object),
-        "sentence_index": np.asarray(idx, dtype=np.int64),
-        "start": np.asarray(starts, dtype=np.int64),
-        "end": np.asarray(ends, dtype=np.int64),
-        "text": pd.Series(texts, dtype=object),
-        "article_row": np.asarray(rows, dtype=np.int64),
-    })
-
-
-class MemoryCache:
-    """An embedding cache in memory, optionally in front of a ``Store``.
-
-    Has the two methods ``embed_sentences`` uses (``get_embeddings``,
-    ``put_embeddings``), so within one ``analyse`` call every distinct sentence is
-    encoded at most once even without a store; with a store, vectors are also read
-    from and written to it.
-    """
-
-    def __init__(self, store=None):
-        self.store = store
-        self._vectors: dict[tuple[str, str], np.ndarray] = {}
-
-    def get_embeddings(self, model_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
-        found = {h: self._vectors[(model_id, h)] for h in hashes if (model_id, h) in self._vectors}
-        if self.store is not None:
-            rest = [h for h in dict.fromkeys(hashes) if h not in found]
-            if rest:
-                fetched = self.store.get_embeddings(model_id, rest)
-                for h, v in fetched.items():
-                    self._vectors[(model_id, h)] = v
-                found.update(fetched)
-        return found
-
-    def clear(self) -> None:
-        """Forget the in-memory vectors (the store, if any, keeps its own)."""
-        self._vectors.clear()
-
-    def put_embeddings(self, model_id: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
-        for h, v in zip(hashes, vectors):
-            self._vectors[(model_id, h)] = np.asarray(v, dtype=np.float32)
-        if self.store is not None and not getattr(self.store, "read_only", False):
-            self.store.put_embeddings(model_id, hashes, vectors)
+__all__ = ["CodebookVectors", "MemoryCache", "SENTENCE_COLUMNS", "clear_codebook_memo", "encode_codebook", "segment"]
 
 
 @dataclass

@@ -8,8 +8,10 @@ one epoch with sentence-transformers' ``CosineSimilarityLoss``. The frame classi
 from the fine-tuned encoder. Long articles are cut into chunks of a few sentences for
 the pairs, so one epoch over a few hundred units stays feasible on two CPU cores.
 
-The fine-tuned encoder is saved as a local sentence-transformers directory
-(safetensors) in ``<model>/encoder``; the head and manifest sit beside it.
+The fine-tuned model is written to a local sentence-transformers directory (safetensors,
+with its ``model_id`` in ``framing_encoder.json``) and used through the ordinary
+:class:`~framing.encoders.SentenceTransformerEncoder` on that folder; a saved few-shot
+model keeps it in ``<model>/encoder``, with the head and manifest beside it.
 
 References
 ----------
@@ -23,51 +25,23 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
+import shutil
+import tempfile
 import time
+import weakref
 from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from framing.validate import features as F
+from framing.encoders import SentenceTransformerEncoder
+from framing.encoders.base import offline
+from framing.encoders.transformer import MODEL_ID_FILE
+from framing.segment import segment_texts
 from framing.validate.supervised import FrameClassifier
 
 log = logging.getLogger(__name__)
-
-
-class FineTunedEncoder:
-    """Encoder over an in-memory or on-disk fine-tuned SentenceTransformer.
-
-    ``model_id`` carries a hash of the weights, so cached vectors of different
-    fine-tuned models never mix in the store.
-    """
-
-    def __init__(self, model, model_id: str, batch_size: int = 64):
-        self._model = model
-        self.model_id = model_id
-        self.batch_size = batch_size
-        get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-        self.dim = int(get_dim())
-
-    @property
-    def model(self):
-        return self._model
-
-    def encode(self, sentences, show_progress: bool = False) -> np.ndarray:
-        if len(sentences) == 0:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        self._model.eval()
-        vectors = self._model.encode(list(sentences), batch_size=self.batch_size, normalize_embeddings=True,
-                                     convert_to_numpy=True, show_progress_bar=show_progress)
-        return np.asarray(vectors, dtype=np.float32)
-
-
-def _offline():
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def _weights_id(model) -> str:
@@ -76,20 +50,6 @@ def _weights_id(model) -> str:
         h.update(name.encode())
         h.update(tensor.detach().cpu().numpy().tobytes())
     return h.hexdigest()[:16]
-
-
-def load_encoder(path) -> FineTunedEncoder:
-    """Load a fine-tuned encoder directory written by :meth:`FewShotClassifier.save`."""
-    _offline()
-    from sentence_transformers import SentenceTransformer
-
-    path = Path(path)
-    if not (path / "modules.json").exists():
-        raise ValueError(f"{path}: not a sentence-transformers model directory (no modules.json)")
-    model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-    info = path / "framing_encoder.json"
-    model_id = json.loads(info.read_text())["model_id"] if info.exists() else f"st-finetuned:{_weights_id(model)}"
-    return FineTunedEncoder(model, model_id)
 
 
 def make_pairs(labels: list[frozenset], n_pairs: int, rng: np.random.Generator) -> list[tuple[int, int, float]]:
@@ -145,7 +105,8 @@ def _base_model_dir(base_model) -> Path:
 
 def fine_tune(texts, label_sets, *, base_model=None, n_pairs: int | None = None, epochs: int = 1, batch_size: int = 16,
               learning_rate: float = 2e-5, chunk_sentences: int = 3, max_seq_length: int = 128,
-              max_steps: int | None = None, random_state: int = 0):
+              max_steps: int | None = None, random_state: int = 0,
+              out_dir: str | Path | None = None) -> SentenceTransformerEncoder:
     """Fine-tune a sentence-transformer contrastively on labelled units (SetFit step 1).
 
     Parameters
@@ -167,12 +128,18 @@ def fine_tune(texts, label_sets, *, base_model=None, n_pairs: int | None = None,
     max_steps : int, optional
         Stop after this many optimiser steps (for quick tests).
     random_state : int, default 0
+    out_dir : str or Path, optional
+        Folder the fine-tuned model is written to. Default: a new temporary folder,
+        removed when the returned encoder is garbage-collected (``FewShotClassifier.save``
+        copies it into the saved model).
 
     Returns
     -------
-    FineTunedEncoder
+    SentenceTransformerEncoder
+        On the fine-tuned folder (``model_id`` ``"st-finetuned:<sha256[:16] of the weights>"``),
+        with the training record in ``training_``.
     """
-    _offline()
+    offline()
     import torch
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.losses import CosineSimilarityLoss
@@ -180,7 +147,7 @@ def fine_tune(texts, label_sets, *, base_model=None, n_pairs: int | None = None,
     t0 = time.perf_counter()
     torch.manual_seed(random_state)
     rng = np.random.default_rng(random_state)
-    docs = F.split_documents(texts)
+    docs = segment_texts(texts)
     sets = [frozenset(str(v) for v in s) for s in label_sets]
     if len(docs) != len(sets):
         raise ValueError(f"{len(docs)} texts but {len(sets)} label sets")
@@ -226,7 +193,17 @@ def fine_tune(texts, label_sets, *, base_model=None, n_pairs: int | None = None,
             losses.append(float(loss.detach()))
             step += 1
     model.eval()
-    enc = FineTunedEncoder(model, f"st-finetuned:{_weights_id(model)}")
+    model_id = f"st-finetuned:{_weights_id(model)}"
+    if out_dir is None:
+        folder = Path(tempfile.mkdtemp(prefix="framing-finetuned-"))
+    else:
+        folder = Path(out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+    model.save(str(folder), safe_serialization=True)
+    (folder / MODEL_ID_FILE).write_text(json.dumps({"model_id": model_id}))
+    enc = SentenceTransformerEncoder(folder, device="cpu", model_id=model_id)
+    if out_dir is None:
+        weakref.finalize(enc, shutil.rmtree, str(folder), True)
     enc.training_ = {"steps": step, "pairs": min(n_pairs * epochs, step * batch_size), "epochs": epochs,
                      "batch_size": batch_size, "learning_rate": learning_rate, "loss": "CosineSimilarityLoss",
                      "first_loss": losses[0] if losses else None, "last_loss": float(np.mean(losses[-10:])) if losses else None,
@@ -253,7 +230,8 @@ class FewShotClassifier(ClassifierMixin, BaseEstimator):
 
     Attributes
     ----------
-    encoder_ : FineTunedEncoder
+    encoder_ : SentenceTransformerEncoder
+        On the fine-tuned model's folder.
     head_ : FrameClassifier
     labels_ : list of str
     """
@@ -310,8 +288,11 @@ class FewShotClassifier(ClassifierMixin, BaseEstimator):
         out = Path(path)
         out.mkdir(parents=True, exist_ok=True)
         enc_dir = out / "encoder"
-        self.encoder_.model.save(str(enc_dir), safe_serialization=True)
-        (enc_dir / "framing_encoder.json").write_text(json.dumps({"model_id": self.encoder_.model_id}))
+        if enc_dir.resolve() != self.encoder_.path_.resolve():  # fine-tuned into out/encoder already
+            if enc_dir.exists():
+                shutil.rmtree(enc_dir)
+            shutil.copytree(self.encoder_.path_, enc_dir)
+        (enc_dir / MODEL_ID_FILE).write_text(json.dumps({"model_id": self.encoder_.model_id}))
         extra = {"mode": "fewshot", "fine_tuning": getattr(self.encoder_, "training_", {}),
                  "encoder_dir": "encoder"}
         self.head_.save(out, name=name, extra_meta=extra)

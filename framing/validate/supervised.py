@@ -35,7 +35,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
-from framing.encoders import resolve_encoder
+from framing.embed import embed_documents, embed_sentences, pool
+from framing.encoders import SentenceTransformerEncoder, resolve_encoder
+from framing.segment import segment_texts
 from framing.validate import features as F
 
 log = logging.getLogger(__name__)
@@ -176,8 +178,6 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self.codebook_id_ = cb.id if cb is not None else None
         self.codebook_sha256_ = cb.sha256 if cb is not None else None
         if cb is not None and self.prototype_features:
-            from framing.embedding import embed_sentences
-
             protos = [(j, p) for j, f in enumerate(cb.frames) for p in f.prototypes]
             self.prototype_vectors_ = embed_sentences([p for _, p in protos], encoder, self.store)
             self.prototype_frame_ = np.array([j for j, _ in protos], dtype=np.int64)
@@ -187,15 +187,12 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self.lexicons_ = [dict(f.lexicon) for f in cb.frames] if (cb is not None and self.lexicon_features) else []
 
     def _dense(self, docs: list[list[str]], encoder) -> np.ndarray:
-        from framing.embedding import embed_sentences
-
-        sents, index = F.flatten(docs)
-        vectors = embed_sentences(sents, encoder, self.store)
-        parts = [F.pool(vectors, index, len(docs), how) for how in self.pooling]
+        X = embed_documents(docs, encoder, self.store)
+        parts = [pool(X.vectors, X.article_index, len(docs), how) for how in self.pooling]
         self.n_embedding_features_ = sum(p.shape[1] for p in parts)
         if getattr(self, "prototype_vectors_", None) is not None:
-            parts.append(F.prototype_similarity(vectors, index, len(docs), self.prototype_vectors_,
-                                                self.prototype_frame_, self.n_codebook_frames_))
+            parts.append(F.prototype_similarity(X, self.prototype_vectors_, self.prototype_frame_,
+                                                self.n_codebook_frames_))
         if self.lexicons_:
             parts.append(F.lexicon_rates([" ".join(d) for d in docs], self.lexicons_))
         if not parts:
@@ -283,7 +280,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self
         """
         t0 = time.perf_counter()
-        docs = F.split_documents(X)
+        docs = segment_texts(X)
         Y = self._encode_y(y)
         if len(docs) != len(Y):
             raise ValueError(f"X has {len(docs)} units but y has {len(Y)}")
@@ -410,7 +407,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         ``labels_`` order.
         """
         check_is_fitted(self, "coef_")
-        p = self._raw_proba(F.split_documents(X))
+        p = self._raw_proba(segment_texts(X))
         if self.multi_label:
             p = _sigmoid(self.platt_[:, 0] * _logit(p) + self.platt_[:, 1])
         return p
@@ -556,10 +553,8 @@ def load_model(path, *, encoder=None, store=None) -> FrameClassifier:
     if isinstance(params.get("C"), list):
         params["C"] = tuple(params["C"])
     if encoder is None:
-        if (folder / "encoder").is_dir():
-            from framing.validate.fewshot import load_encoder
-
-            encoder = load_encoder(folder / "encoder")
+        if (folder / "encoder").is_dir():  # a few-shot model: its fine-tuned encoder
+            encoder = SentenceTransformerEncoder(folder / "encoder", device="cpu")
         else:
             encoder = cfg.get("encoder")
     model = FrameClassifier(encoder=encoder, store=store, **params)

@@ -69,11 +69,10 @@ def _mini_notebook(offline: bool):
     setup = "import pandas as pd\nfrom framing import plots\n" + ("plots.use_offline_renderer()\n" if offline else "")
     table = ("pd.DataFrame({'outlet': ['<script>alert(1)</script>', '[x](http://evil)'], 'articles': [3, 1], "
              "'undated': [0, 1]})")
-    return new_notebook(cells=[new_code_cell(setup),
-                               new_code_cell(f"plots.coverage_bars({table})"),
-                               new_code_cell(f"plots.term_bars(pd.DataFrame({{'outlet': ['A', 'B'], 'term': ['x', 'y'], "
-                                             "'z': [2.0, 1.5], 'log_odds': [1.0, 0.5], 'count': [3, 2], "
-                                             "'rank': [1, 1]}))")])
+    terms = ("pd.DataFrame({'outlet': ['A', 'B'], 'term': ['x', 'y'], 'z': [2.0, 1.5], 'log_odds': [1.0, 0.5], "
+             "'count': [3, 2], 'rank': [1, 1]})")
+    return new_notebook(cells=[new_code_cell(setup), new_code_cell(f"plots.coverage_bars({table})"),
+                               new_code_cell(f"plots.term_bars({terms})")])
 
 
 def test_offline_renderer_draws_svg_without_the_internet(kernel_name, tmp_path):

@@ -8,6 +8,7 @@ The public API (imports are lazy so ``import framing`` stays light):
 - ``load(paths) -> Corpus``
 - ``analyse(corpus, codebook) -> Analysis``
 - ``Codebook.load(id_or_path)``
+- ``plots``: Altair figures of results (``framing.plots.outlet_frames(results)``)
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ _EXPORTS = {
     "krippendorff_alpha": "framing.validate.agreement",
     "FrameClassifier": "framing.validate.supervised",
     "FewShotClassifier": "framing.validate.fewshot",
+    "plots": "framing.plots",  # a module: Altair figures (altair imported only when used)
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
@@ -50,7 +52,9 @@ def __getattr__(name: str):
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'framing' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    value = importlib.import_module(module)
+    if module != f"{__name__}.{name}":  # a submodule is exported as itself
+        value = getattr(value, name)
     globals()[name] = value
     return value
 

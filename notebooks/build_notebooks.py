@@ -26,15 +26,19 @@ EXPLORE_SEED = [
         "4. `analysis.compare` puts the outlets side by side with 95% intervals, tested differences "
         "and distinctive words;\n"
         "5. `export` writes the tables with a `manifest.json` that makes them reproducible.\n\n"
+        "The charts come from `framing.plots` (the same figures as the app). "
+        "`plots.use_offline_renderer()` draws them here as SVG images, so they need no internet, "
+        "in Jupyter or in an exported HTML file.\n\n"
         "Five articles are far too few for statistics: read the intervals and p-values as a demonstration "
         "of the tables, not as findings."
     ),
     new_code_cell(
         "import tempfile\n"
         "from pathlib import Path\n\n"
-        "import altair as alt\n"
         "import pandas as pd\n\n"
-        "import framing\n\n"
+        "import framing\n"
+        "from framing import plots\n\n"
+        "plots.use_offline_renderer()  # charts as SVG drawn locally: no CDN, no internet\n"
         "pd.set_option(\"display.max_colwidth\", 80)\n"
         "corpus = framing.load()  # no paths: the bundled demo corpus\n"
         "print(corpus.report.summary())\n"
@@ -54,15 +58,7 @@ EXPLORE_SEED = [
         "analysis.scores[[\"outlet\", \"title\", axis, axis + \":lo\", axis + \":hi\"] + frames].round(2)"
     ),
     new_code_cell(
-        "long = analysis.scores.melt(id_vars=[\"article_id\", \"outlet\"], value_vars=frames,\n"
-        "                            var_name=\"frame\", value_name=\"score\")\n"
-        "long[\"frame\"] = long[\"frame\"].str.removeprefix(\"frame:\")\n"
-        "alt.Chart(long).mark_rect().encode(\n"
-        "    x=alt.X(\"frame:N\", title=None),\n"
-        "    y=alt.Y(\"article_id:N\", title=\"article\"),\n"
-        "    color=alt.Color(\"score:Q\", scale=alt.Scale(domain=[0, 1])),\n"
-        "    tooltip=[\"outlet\", \"frame\", alt.Tooltip(\"score:Q\", format=\".2f\")],\n"
-        ").properties(title=\"Frame scores per article\")"
+        "plots.article_frames(analysis)  # every article's score on every frame"
     ),
     new_markdown_cell(
         "## Evidence\n\n"
@@ -109,31 +105,26 @@ EXPLORE_SEED = [
         "overall.round(3)"
     ),
     new_code_cell(
-        "base = alt.Chart(overall[overall[\"measure\"].str.startswith(\"frame:\")]).encode(\n"
-        "    y=alt.Y(\"measure:N\", title=None), yOffset=\"outlet:N\", color=\"outlet:N\")\n"
-        "(base.mark_rule().encode(x=alt.X(\"ci_low:Q\", title=\"mean frame score (95% bootstrap interval)\"),\n"
-        "                         x2=\"ci_high:Q\")\n"
-        " + base.mark_point(filled=True).encode(x=\"mean:Q\", tooltip=[\"outlet\", \"measure\", \"mean\", \"n\"])\n"
-        ").properties(title=\"Frames by outlet\", height=320)"
+        "# The figures take the results themselves (the outlet comparison is computed once and kept)\n"
+        "plots.outlet_intervals(analysis)  # mean frame score per outlet, 95% bootstrap interval"
+    ),
+    new_code_cell(
+        "plots.outlet_frames(analysis)  # the app's outlet × frame heatmap"
+    ),
+    new_code_cell(
+        "plots.axis_strip(analysis, \"siege_vs_proxy\")  # each article on the axis; the tick is the outlet mean"
     ),
     new_code_cell(
         "cmp.differences[cmp.differences[\"event_id\"] == \"all\"].sort_values(\"p_value\").head(8).round(3)"
     ),
     new_code_cell(
-        "terms = cmp.distinctive_terms[(cmp.distinctive_terms[\"event_id\"] == \"all\")\n"
-        "                              & (cmp.distinctive_terms[\"rank\"] <= 8)]\n"
-        "alt.Chart(terms).mark_bar().encode(\n"
-        "    x=alt.X(\"z:Q\", title=\"log-odds z-score vs. the other outlets\"),\n"
-        "    y=alt.Y(\"term:N\", sort=\"-x\", title=None),\n"
-        "    color=\"outlet:N\", row=alt.Row(\"outlet:N\", title=None),\n"
-        ").resolve_scale(y=\"independent\").properties(height=140, title=\"Distinctive words per outlet\")"
+        "plots.differences(analysis)  # every outlet pair; filled where the q-value is below 0.05"
     ),
     new_code_cell(
-        "prev = cmp.prevalence[cmp.prevalence[\"measure\"] == axis]\n"
-        "alt.Chart(prev).mark_line(point=True).encode(\n"
-        "    x=alt.X(\"period:T\", title=\"week\"), y=alt.Y(\"mean:Q\", title=\"siege (+) vs proxy (-)\"),\n"
-        "    color=\"outlet:N\", tooltip=[\"outlet\", \"period\", \"mean\", \"n\"],\n"
-        ").properties(title=\"Axis position over time\")"
+        "plots.distinctive_terms(analysis, top=8)  # words each outlet uses more than the others"
+    ),
+    new_code_cell(
+        "plots.prevalence(analysis)  # mean frame score per week, one panel per outlet"
     ),
     new_markdown_cell(
         "## Export\n\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from framing.app.charts import _wrap
+from framing.plots import _wrap
 from framing.app.resources import _progress_callback
 from framing.app.views.codebook import parse_terms
 from framing.app.views.corpus import MAX_FILE_MB, _safe_name, check_uploads
@@ -61,7 +61,7 @@ def test_wrap_labels():
 def test_article_chart_specs_are_valid_vega_lite():
     import altair as alt
 
-    from framing.app.charts import axis_positions, frame_bars
+    from framing.plots import axis_positions, frame_bars
     from framing.app.highlight import colour_map
     from framing.codebook import Codebook
 

@@ -9,7 +9,8 @@ import math
 import pandas as pd
 import streamlit as st
 
-from framing.app import charts, state
+from framing import plots
+from framing.app import state
 from framing.app.highlight import Span, code, colour_map, highlight_html, legend_html, md
 
 PAGE_SIZE = 20
@@ -120,8 +121,8 @@ def _article_column(row: dict, cb, texts: dict, evidence: pd.DataFrame, colours:
                 + "</div>", unsafe_allow_html=True)
     if row.get("off_topic"):
         st.caption("Flagged off-topic for this codebook (low relevance).")
-    st.vega_lite_chart(charts.frame_bars(row, cb, colours), key=f"bars_{row['article_id']}")
-    axis_chart = charts.axis_positions(row, cb)
+    st.vega_lite_chart(plots.frame_bars(row, cb, colours), key=f"bars_{row['article_id']}")
+    axis_chart = plots.axis_positions(row, cb)
     if axis_chart is not None:
         st.vega_lite_chart(axis_chart, key=f"axis_{row['article_id']}")
         parts = []

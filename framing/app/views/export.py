@@ -11,7 +11,8 @@ from pathlib import Path
 import altair as alt
 import streamlit as st
 
-from framing.app import charts, state
+from framing import plots
+from framing.app import state
 from framing.app.highlight import code, colour_map
 from framing.app.views.outlets import STRIP_SAMPLE
 from framing.export import export_tables
@@ -62,15 +63,15 @@ def figures_of(results, outlets: list[str]) -> dict:
     tables = results.comparison(outlets)
     colours = colour_map(cb.frame_ids)
     figures = {}
-    means = charts.means_long(tables, cb)
+    means = plots.means_long(tables, cb)
     if not means.empty:
-        figures["outlet_frame_heatmap"] = lambda: charts.outlet_heatmap(means, cb)
+        figures["outlet_frame_heatmap"] = lambda: plots.outlet_heatmap(means, cb)
     for axis_id in cb.axis_ids:
-        figures[f"axis_strip_{axis_id}"] = lambda a=axis_id: charts.axis_strip(
+        figures[f"axis_strip_{axis_id}"] = lambda a=axis_id: plots.strip_chart(
             results.axis_sample(a, outlets, per_outlet=STRIP_SAMPLE), cb, a)
-    prevalence = charts.prevalence_long(tables, cb)
+    prevalence = plots.prevalence_long(tables, cb)
     if not prevalence.empty and prevalence["period"].nunique() >= 2:
-        figures["frame_prevalence"] = lambda: charts.prevalence_lines(prevalence, cb, colours)
+        figures["frame_prevalence"] = lambda: plots.prevalence_lines(prevalence, cb, colours)
     return figures
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from framing.app import charts, state
+from framing import plots
+from framing.app import state
 from framing.app.highlight import code, colour_map, md
 
 TERMS_SHOWN = 25
@@ -44,11 +45,11 @@ def _render(cb, tables, strip_rows, freq: str, sampled: bool = False) -> None:
     colours = colour_map(cb.frame_ids)
 
     st.subheader("Frames by outlet")
-    means = charts.means_long(tables, cb)
+    means = plots.means_long(tables, cb)
     if means.empty:
         st.info("No frame means to show.")
     else:
-        st.altair_chart(charts.outlet_heatmap(means, cb), key="heatmap")
+        st.altair_chart(plots.outlet_heatmap(means, cb), key="heatmap")
         st.caption("Cell: mean frame score of the outlet's articles [95% bootstrap interval].")
 
     if cb.axes:
@@ -56,7 +57,7 @@ def _render(cb, tables, strip_rows, freq: str, sampled: bool = False) -> None:
         axis_ids = cb.axis_ids
         axis_id = axis_ids[0] if len(axis_ids) == 1 else st.selectbox(
             "Axis", axis_ids, format_func=lambda a: cb.axis(a).label, key="strip_axis")
-        st.altair_chart(charts.axis_strip(strip_rows(axis_id), cb, axis_id), key="strip")
+        st.altair_chart(plots.strip_chart(strip_rows(axis_id), cb, axis_id), key="strip")
         axis = cb.axis(axis_id)
         st.caption(("Each dot is an article (a seeded sample of up to "
                     f"{STRIP_SAMPLE} per outlet)" if sampled else "Each dot is an article")
@@ -93,14 +94,14 @@ def _render(cb, tables, strip_rows, freq: str, sampled: bool = False) -> None:
         st.caption("Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008): "
                    "words this outlet uses more than the others.")
 
-    prevalence = charts.prevalence_long(tables, cb)
+    prevalence = plots.prevalence_long(tables, cb)
     st.subheader("Frame prevalence over time")
     if prevalence.empty or prevalence["period"].nunique() < 2:
         st.info("Not enough dated articles to draw frames over time (needs two or more periods).")
     else:
         outlets = sorted(prevalence["outlet"].astype(str).unique())
         chosen = st.selectbox("Outlet", outlets, key="prevalence_outlet")
-        st.altair_chart(charts.prevalence_lines(prevalence[prevalence["outlet"].astype(str) == chosen], cb,
-                                                colours), key="prevalence")
+        st.altair_chart(plots.prevalence_lines(prevalence[prevalence["outlet"].astype(str) == chosen], cb,
+                                               colours), key="prevalence")
         unit = "week" if freq == "W" else "month"
         st.caption(f"Mean frame score of the outlet's articles per {unit}.")

@@ -18,10 +18,6 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "framing"
-#: The one cycle left as of the one-path refactor: the Events page and the results-folder
-#: views import each other. It goes with ``views/results.py`` when the app reads only the
-#: Results interface (issue 13, item 2); then drop the xfail below and this constant.
-KNOWN_APP_CYCLE = ["framing.app.views.events", "framing.app.views.results"]
 
 
 def _module_name(path: Path) -> str:
@@ -153,17 +149,8 @@ def _message(cycles: list[list[str]], graph: dict[str, set[str]]) -> str:
     return "import cycles: " + "; ".join(" -> ".join(_path_in(c, graph)) for c in cycles)
 
 
-@pytest.mark.xfail(strict=True, reason="known cycle framing.app.views.events <-> framing.app.views.results "
-                                       "(removed with views/results.py by the app rewrite of issue 13)")
 def test_no_import_cycles_in_framing():
     graph = _graph()
     assert len(graph) > 50  # the walk found the package
     cycles = _cycles(graph)
-    assert not cycles, _message(cycles, graph)
-
-
-def test_no_import_cycle_but_the_known_app_one():
-    """Every cycle fails here at once, except ``KNOWN_APP_CYCLE`` (see the xfail above)."""
-    graph = _graph()
-    cycles = [c for c in _cycles(graph) if c != KNOWN_APP_CYCLE]
     assert not cycles, _message(cycles, graph)

@@ -489,14 +489,15 @@ class Results:
         }
 
     def export(self, path: str | Path, format: str | None = None, *, long: bool = False,
-               comparison: bool = True, outlets=None) -> list[Path]:
+               comparison: bool = True, outlets=None, neutralise_formulas: bool = True) -> list[Path]:
         """Write every table (scores with events, evidence, events, the outlet comparison:
         means, differences, distinctive terms, prevalence, coverage — of ``outlets``, default
         all; components with ``long=True``) and ``manifest.json``.
 
         Parquet or CSV into a folder is streamed by DuckDB (memory bounded whatever the
         corpus size); other formats load the tables and go through
-        :func:`framing.export.export_tables`.
+        :func:`framing.export.export_tables`. Text cells that start like a spreadsheet
+        formula are neutralised unless ``neutralise_formulas=False`` (the manifest says which).
         """
         from framing.export import export_tables
 
@@ -506,14 +507,18 @@ class Results:
         fmt = (format or path.suffix.lstrip(".") or "csv").lower()
         extra = dict(self.comparison(outlets)) if comparison else {}
         if fmt in ("parquet", "csv") and not path.suffix:
-            return self._export_streamed(path, names, fmt, extra)
+            return self._export_streamed(path, names, fmt, extra, neutralise_formulas)
         tables = {name: (self.scores if name == "scores" else self._table(name)) for name in names}
         tables.update(extra)
-        return export_tables(tables, path, format=format, manifest=self.manifest())
+        return export_tables(tables, path, format=format, manifest=self.manifest(),
+                             neutralise_formulas=neutralise_formulas)
 
-    def _export_streamed(self, folder: Path, names: list[str], fmt: str, extra: dict) -> list[Path]:
-        from framing.export import export_tables
+    def _export_streamed(self, folder: Path, names: list[str], fmt: str, extra: dict,
+                         neutralise_formulas: bool) -> list[Path]:
+        from framing.export import export_tables, neutralised_query
         from framing.results.sql import quote_literal
+
+        neutralise = neutralise_formulas and fmt == "csv"  # Parquet cells are typed data, never formulas
 
         folder.mkdir(parents=True, exist_ok=True)
         options = "(FORMAT PARQUET, COMPRESSION ZSTD)" if fmt == "parquet" else "(FORMAT CSV, HEADER)"
@@ -524,15 +529,18 @@ class Results:
                 query = "SELECT * EXCLUDE (rowno) FROM scored ORDER BY rowno" if name == "scores" else \
                     f"SELECT * FROM {quote_ident(name)}"
                 target = folder / f"{name}.{fmt}"
-                con.execute(f"COPY ({query}) TO {quote_literal(target)} {options}")
+                written_query = neutralised_query(con, query) if neutralise else query
+                con.execute(f"COPY ({written_query}) TO {quote_literal(target)} {options}")
                 rows[name] = con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
                 written.append(target)
         if extra:
-            written += [p for p in export_tables(extra, folder, format=fmt, manifest=None)
+            written += [p for p in export_tables(extra, folder, format=fmt, manifest=None,
+                                                 neutralise_formulas=neutralise_formulas)
                         if p.name != "manifest.json"]
             rows.update({name: len(t) for name, t in extra.items()})
         manifest = self.manifest()
-        manifest.update(outputs=[p.name for p in written], rows=rows, format=fmt)
+        manifest.update(outputs=[p.name for p in written], rows=rows, format=fmt,
+                        cells="neutralised" if neutralise else "raw")
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
         return written + [folder / "manifest.json"]
 

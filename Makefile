@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # worker, so module fixtures (the app server, the browser, the shared analysis) start once
 XDIST ?= -n auto --maxprocesses 4 --dist loadfile
 
-.PHONY: app test install chromium bench screenshots clean
+.PHONY: app test lint install chromium bench screenshots clean
 
 install: $(STAMP)
 
@@ -28,7 +28,10 @@ app: $(STAMP)
 chromium:
 	@test -x /usr/bin/chromium || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null)
 
-test: $(STAMP) chromium
+lint: $(STAMP)
+	$(BIN)/ruff check framing tests bench notebooks
+
+test: $(STAMP) chromium lint
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 screenshots: $(STAMP) chromium

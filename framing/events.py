@@ -123,7 +123,7 @@ def extract_actors(text: str, title: str = "", *, gazetteer=None, max_actors: in
     for pattern, table in gazetteer or []:
         folded = bool(pattern.flags & re.IGNORECASE)
 
-        def _count(match: re.Match) -> str:
+        def _count(match: re.Match, table=table, folded=folded) -> str:
             surface = match.group(0)
             canonical = table[surface.lower() if folded else surface]
             counts[canonical] += 1
@@ -212,7 +212,7 @@ def _actor_matrix(actor_counts: list[Counter]):
     for c in actor_counts:
         totals.update({n.lower(): v for n, v in c.items()})
     best_long: dict[str, str] = {}
-    for name, total in totals.most_common():
+    for name, _ in totals.most_common():
         parts = name.split()
         if len(parts) > 1 and parts[-1] not in best_long:
             best_long[parts[-1]] = name

@@ -61,10 +61,47 @@ def app_icon_path() -> Path:
     return package_file("data", "icon.png")
 
 
+def data_dir() -> Path:
+    """The per-user data folder (``$XDG_DATA_HOME/framing``, default ``~/.local/share/framing``)."""
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "framing"
+
+
+#: Folders the app may read corpora from when a path is typed into it (``os.pathsep``-separated;
+#: set by ``framing app --root DIR``). Default: the working directory and :func:`data_dir`.
+APP_ROOTS_ENV = "FRAMING_APP_ROOTS"
+
+
+def app_roots() -> list[Path]:
+    """The folders a path typed into the app must lie in (resolved, symlinks followed)."""
+    env = os.environ.get(APP_ROOTS_ENV, "")
+    roots = [Path(p) for p in env.split(os.pathsep) if p.strip()] or [Path.cwd(), data_dir()]
+    return [r.expanduser().resolve() for r in roots]
+
+
+def confined_path(typed: str, roots: list[Path] | None = None) -> Path:
+    """The resolved path of ``typed`` when it lies inside one of ``roots`` (default
+    :func:`app_roots`); relative paths are taken from the first root.
+
+    Raises
+    ------
+    ValueError
+        When the path (after ``..`` and symlinks are resolved) is outside every root, or
+        does not exist.
+    """
+    roots = app_roots() if roots is None else [Path(r).resolve() for r in roots]
+    raw = Path(str(typed).strip()).expanduser()
+    path = (raw if raw.is_absolute() else roots[0] / raw).resolve()
+    if not any(path == root or path.is_relative_to(root) for root in roots):
+        raise ValueError(f"{typed}: outside the folders this app may read ({', '.join(map(str, roots))}); "
+                         f"start it with `framing app --root DIR` to allow another folder")
+    if not path.exists():
+        raise ValueError(f"{typed}: no such file or folder")
+    return path
+
+
 def default_db_path() -> Path:
     """Per-user default DuckDB store (``FRAMING_DB`` overrides)."""
     env = os.environ.get("FRAMING_DB")
     if env:
         return Path(env)
-    base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
-    return base / "framing" / "framing.duckdb"
+    return data_dir() / "framing.duckdb"

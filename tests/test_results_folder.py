@@ -217,7 +217,7 @@ def test_coding_and_validation_on_a_results_folder(monkeypatch, folder, db):
         assert len(boxes) == 1
         at.checkbox(key=boxes[0].key).check().run()
         assert not at.exception, [e.value for e in at.exception]
-        assert any(f"1 of " in p.proto.text and coder in p.proto.text for p in at.get("progress"))
+        assert any("1 of " in p.proto.text and coder in p.proto.text for p in at.get("progress"))
     assert (folder / "annotations.duckdb").exists()
     at = _app(monkeypatch, folder, "validation")
     assert at.header[0].value == "Validation"

@@ -104,9 +104,12 @@ def run_app(
     results: Optional[Path] = typer.Option(
         None, "--results", help="Open a results folder written by `framing analyse PATH... --results DIR` "
         "(large corpora: pages query it with DuckDB instead of scoring in the app)."),
+    root: Optional[List[Path]] = typer.Option(
+        None, "--root", help="A folder the app may read corpora from when a path is typed into it (repeat for "
+        "more; default: the working directory and the framing data folder)."),
 ) -> None:
     """Open the Streamlit app (on the bundled demo corpus unless PATHs or --results are given)."""
-    from framing.paths import app_script
+    from framing.paths import APP_ROOTS_ENV, app_script
 
     script = app_script()
     if not script.is_file():
@@ -135,4 +138,9 @@ def run_app(
         env["FRAMING_APP_RESULTS"] = str(results.resolve())
     if paths:
         env["FRAMING_APP_PATHS"] = os.pathsep.join(str(p.resolve()) for p in paths)
+    if root:
+        missing = [str(r) for r in root if not r.is_dir()]
+        if missing:
+            raise typer.BadParameter(f"not a folder: {', '.join(missing)}", param_hint="--root")
+        env[APP_ROOTS_ENV] = os.pathsep.join(str(r.resolve()) for r in root)
     raise typer.Exit(serve(streamlit_command(script, host, port, headless), env))

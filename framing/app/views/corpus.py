@@ -11,6 +11,7 @@ import streamlit as st
 
 from framing.app import state
 from framing.app.highlight import code, md
+from framing.paths import app_roots, confined_path
 
 #: File types the ingest reads (see framing.ingest); anything else is refused with a message.
 ALLOWED_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson", ".json",
@@ -96,14 +97,18 @@ def _choose_source() -> None:
                 state.set_corpus_source("upload", [str(p) for p in paths], label)
                 st.rerun()
     with folder_tab:
+        roots = app_roots()
+        st.caption("Only inside " + ", ".join(code(r) for r in roots)
+                   + " (start the app with `framing app --root DIR` to allow another folder).")
         typed = st.text_input("Path to a folder or file (folders are read recursively)", key="corpus_path",
-                              placeholder="/data/articles/")
+                              placeholder=str(roots[0] / "articles"))
         if st.button("Read this path", key="read_path", disabled=not typed.strip()):
-            path = Path(typed.strip()).expanduser()
-            if not path.exists():
-                st.error(f"{md(path)}: no such file or folder.")
+            try:
+                path = confined_path(typed, roots)
+            except ValueError as exc:
+                st.error(md(exc))
             else:
-                state.set_corpus_source("paths", [str(path.resolve())], path.name or str(path))
+                state.set_corpus_source("paths", [str(path)], path.name or str(path))
                 st.rerun()
 
 

@@ -1,7 +1,8 @@
 """Benchmark: a bounded load test of the app on the demo corpus, loopback only.
 
 Starts ``framing app`` (127.0.0.1, a free port, a fresh store), warms it with one session
-(the model loads and the demo corpus is scored once), then opens ``--sessions`` browser
+(the model loads and the demo corpus is scored once), times one session alone (the baseline),
+then opens ``--sessions`` browser
 sessions at once (one headless Chromium, one context per session: separate cookies and
 Streamlit sessions) and, in each, times: the Events page until the outlet columns show,
 then the Outlets, Corpus, Codebook and Export pages until their heading and content show.
@@ -105,18 +106,19 @@ async def _session(browser, url: str, outside: list, errors: list) -> dict:
     return times
 
 
-async def _run(url: str, n: int) -> tuple[list[dict], list, list, float]:
+async def _run(url: str, n: int) -> tuple[list[dict], dict, list, list, float]:
     from playwright.async_api import async_playwright
 
     outside, errors = [], []
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         await _session(browser, url, outside, errors)  # warm-up: model load + scoring of the demo
+        alone = await _session(browser, url, outside, errors)  # the baseline: one session, warm server
         t = time.perf_counter()
         results = await asyncio.gather(*[_session(browser, url, outside, errors) for _ in range(n)])
         wall = time.perf_counter() - t
         await browser.close()
-    return results, outside, errors, wall
+    return results, alone, outside, errors, wall
 
 
 def main() -> None:
@@ -131,7 +133,7 @@ def main() -> None:
         watcher = threading.Thread(target=_peak_rss, args=(proc.pid, stop, peak), daemon=True)
         watcher.start()
         try:
-            results, outside, errors, wall = asyncio.run(_run(f"http://127.0.0.1:{args.port}", args.sessions))
+            results, alone, outside, errors, wall = asyncio.run(_run(f"http://127.0.0.1:{args.port}", args.sessions))
         finally:
             stop.set()
             proc.terminate()
@@ -140,15 +142,18 @@ def main() -> None:
               "errors": errors, "requests_outside_loopback": len(outside), "pages": {}}
     print(f"{args.sessions} concurrent sessions on the demo corpus, loopback; wall {wall:.1f} s; "
           f"server peak {peak[0] / 2**20:,.0f} MiB; errors {len(errors)}; requests outside loopback {len(outside)}")
-    print(f"{'page':<10} {'n':>3} {'median s':>9} {'p90 s':>7} {'max s':>7}")
+    print(f"{'page':<10} {'alone s':>8} {'n':>3} {'median s':>9} {'p90 s':>7} {'max s':>7}")
     for title in ["Events"] + [p for p, _ in PAGES]:
         values = sorted(r[title] for r in results if title in r)
         if not values:
             continue
         p90 = values[min(len(values) - 1, int(round(0.9 * (len(values) - 1))))]
-        report["pages"][title] = {"n": len(values), "median_s": round(statistics.median(values), 2),
-                                  "p90_s": round(p90, 2), "max_s": round(values[-1], 2)}
-        print(f"{title:<10} {len(values):>3} {statistics.median(values):>9.2f} {p90:>7.2f} {values[-1]:>7.2f}")
+        single = alone.get(title, float("nan"))
+        report["pages"][title] = {"alone_s": round(single, 2), "n": len(values),
+                                  "median_s": round(statistics.median(values), 2), "p90_s": round(p90, 2),
+                                  "max_s": round(values[-1], 2)}
+        print(f"{title:<10} {single:>8.2f} {len(values):>3} {statistics.median(values):>9.2f} {p90:>7.2f} "
+              f"{values[-1]:>7.2f}")
     for error in errors:
         print("error:", error)
     (OUT / "app_load.json").write_text(json.dumps(report, indent=2))

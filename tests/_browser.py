@@ -33,6 +33,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
+    """Wait until the Streamlit server at ``url`` answers its health check; fail with the
+    end of ``log`` when the process exits or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"the app did not start: {log.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.5)
+
+
 @contextlib.contextmanager
 def app_server(workdir: Path, env: dict | None = None, timeout: float = 90):
     """Serve ``framing/app/main.py`` on 127.0.0.1; yields its URL. ``env`` is added to the
@@ -53,17 +69,7 @@ def app_server(workdir: Path, env: dict | None = None, timeout: float = 90):
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start: {log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.5)
+        wait_healthy(url, proc, log, timeout)
         yield url
     finally:
         proc.terminate()

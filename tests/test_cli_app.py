@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import psutil
@@ -23,16 +20,13 @@ from typer.testing import CliRunner
 from framing.cli import app
 from framing.cli import app_cmd
 
+from _browser import free_port, wait_healthy
+
 REPO = Path(__file__).resolve().parents[1]
 MAIN = REPO / "framing" / "app" / "main.py"
 TOKEN = "team-token-0123456789"
 CHROMIUM = Path(os.environ.get("FRAMING_CHROMIUM", "/usr/bin/chromium"))
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ---------------------------------------------------------------- the launcher's checks (no server)
@@ -120,17 +114,7 @@ def _launch(tmp_path: Path, *args: str, token: str | None = None) -> tuple[subpr
 
 
 def _wait_healthy(proc: subprocess.Popen, log: Path, port: int, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as resp:
-                if resp.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"framing app did not start: {log.read_text(errors='replace')[-3000:]}")
-        time.sleep(0.5)
+    wait_healthy(f"http://127.0.0.1:{port}", proc, log, timeout)
 
 
 def _listening(pids: list[int], port: int) -> set[str]:
@@ -160,7 +144,7 @@ def _all_gone(procs: list[psutil.Process], timeout: float = 30) -> list[psutil.P
 
 
 def test_serves_on_loopback_and_sigterm_stops_the_server(tmp_path):
-    port = _free_port()
+    port = free_port()
     proc, log = _launch(tmp_path, "--port", str(port))
     try:
         _wait_healthy(proc, log, port)
@@ -179,7 +163,7 @@ def test_serves_on_loopback_and_sigterm_stops_the_server(tmp_path):
 @pytest.mark.slow
 @pytest.mark.browser
 def test_all_interfaces_with_a_token_and_ctrl_c_stops_it(tmp_path):
-    port = _free_port()
+    port = free_port()
     proc, log = _launch(tmp_path, "--host", "0.0.0.0", "--port", str(port), token=TOKEN)
     try:
         _wait_healthy(proc, log, port)

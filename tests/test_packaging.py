@@ -13,11 +13,9 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import sysconfig
-import time
 import urllib.request
 from pathlib import Path
 
@@ -25,6 +23,8 @@ import psutil
 import pytest
 
 import framing
+
+from _browser import free_port, wait_healthy
 
 pytestmark = pytest.mark.slow
 
@@ -103,32 +103,16 @@ def test_codebooks_and_version(venv):
     assert _in_venv(venv, "--version").stdout.strip() == f"framing {framing.__version__}"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def test_app_serves_the_demo_and_stops_with_sigterm(venv):
-    port = _free_port()
+    port = free_port()
     log = venv["cwd"] / "app.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen([str(venv["bin"] / "framing"), "app", "--port", str(port)], env=venv["env"],
                                 cwd=venv["cwd"], stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    health = resp.read().strip()
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"framing app did not start: {log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.5)
-        assert health == b"ok"
+        wait_healthy(url, proc, log)  # the health endpoint answers "ok"
         with urllib.request.urlopen(url, timeout=10) as resp:
             assert resp.status == 200 and b'id="root"' in resp.read()
         servers = psutil.Process(proc.pid).children(recursive=True)

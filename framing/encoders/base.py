@@ -73,6 +73,21 @@ class LazyEncoder:
             state.pop(name, None)
         return state
 
+    def _resolve_dir(self, default, is_model_dir, what: str) -> Path:
+        """The model folder (``self.model_dir``: a path, a callable giving one, or ``None`` for
+        ``default()``), checked with ``is_model_dir`` once and kept in ``self._path``."""
+        if self._path is None:
+            if self.model_dir is None:
+                path = Path(default())
+            elif callable(self.model_dir):
+                path = Path(self.model_dir())
+            else:
+                path = Path(self.model_dir).expanduser()
+            if not is_model_dir(path):
+                raise ValueError(f"{path}: not a {what}")
+            self._path = path
+        return self._path
+
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items()
                              if not k.startswith("_") and not k.endswith("_"))

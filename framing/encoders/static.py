@@ -145,17 +145,8 @@ class StaticEncoder(LazyEncoder):
 
     @property
     def path_(self) -> Path:
-        if self._path is None:
-            if self.model_dir is None:
-                path = distil_static_model()
-            elif callable(self.model_dir):
-                path = Path(self.model_dir())
-            else:
-                path = Path(self.model_dir).expanduser()
-            if not is_model2vec_dir(path):
-                raise ValueError(f"{path}: not a model2vec model directory (config.json with model_type 'model2vec')")
-            self._path = path
-        return self._path
+        return self._resolve_dir(distil_static_model, is_model2vec_dir,
+                                 "model2vec model directory (config.json with model_type 'model2vec')")
 
     @property
     def model_id(self) -> str:

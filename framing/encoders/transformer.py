@@ -105,17 +105,8 @@ class SentenceTransformerEncoder(LazyEncoder):
 
     @property
     def path_(self) -> Path:
-        if self._path is None:
-            if self.model_dir is None:
-                path = default_model_dir()
-            elif callable(self.model_dir):
-                path = Path(self.model_dir())
-            else:
-                path = Path(self.model_dir).expanduser()
-            if not is_sentence_transformer_dir(path):
-                raise ValueError(f"{path}: not a sentence-transformers model directory (no config.json/modules.json)")
-            self._path = path
-        return self._path
+        return self._resolve_dir(default_model_dir, is_sentence_transformer_dir,
+                                 "sentence-transformers model directory (no config.json/modules.json)")
 
     @property
     def model_id(self) -> str:

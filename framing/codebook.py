@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 #: Keys the schema knows; anything else is reported (logged) as a probable typo.
 _TOP_KEYS = {"id", "name", "description", "version", "frames", "axes", "entities", "reference"}
 _FRAME_KEYS = {"id", "label", "description", "prototypes", "lexicon", "counter_examples"}
-_AXIS_KEYS = {"id", "label", "pole_a", "pole_b", "description"}
+_AXIS_KEYS = {"id", "label", "pole_a", "pole_b", "description", "neutral"}
 _ENTITY_KEYS = {"name", "aliases", "type"}
 
 
@@ -46,13 +46,19 @@ class Frame:
 
 @dataclass
 class Axis:
-    """A bipolar frame axis. Positive positions lean to ``pole_a``."""
+    """A bipolar frame axis. Positive positions lean to ``pole_a``.
+
+    ``neutral``: sentences on the axis's topic that lean to neither pole (written for the
+    codebook). They set the axis's zero (baseline), the width of its neutral zone and the
+    per-sentence gate; without them the codebook's ``reference`` sentences are used.
+    """
 
     id: str
     label: str
     pole_a: str
     pole_b: str
     description: str = ""
+    neutral: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -154,7 +160,7 @@ class Codebook:
             "description": self.description,
             "version": self.version,
             "frames": [asdict(f) for f in self.frames],
-            "axes": [asdict(a) for a in self.axes],
+            "axes": [{k: v for k, v in asdict(a).items() if k != "neutral" or v} for a in self.axes],
         }
         if self.entities:
             out["entities"] = [asdict(e) for e in self.entities]
@@ -303,7 +309,8 @@ def _parse(data: Any, source: str) -> Codebook:
                      f"unknown frame {raw.get(pole)!r} (frames: {sorted(seen)})")
         _require(raw["pole_a"] != raw["pole_b"], source, where, "pole_a and pole_b must differ")
         axes.append(Axis(id=aid, label=_text(raw.get("label"), source, f"{where}.label", aid), pole_a=raw["pole_a"],
-                         pole_b=raw["pole_b"], description=_text(raw.get("description"), source, f"{where}.description")))
+                         pole_b=raw["pole_b"], description=_text(raw.get("description"), source, f"{where}.description"),
+                         neutral=_str_list(raw.get("neutral"), source, f"{where}.neutral", allow_empty=True)))
     entities = []
     entities_raw = data.get("entities") or []
     _require(isinstance(entities_raw, list), source, "entities", "expected a list of actors")

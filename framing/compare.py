@@ -37,7 +37,7 @@ __all__ = ["Comparison", "compare", "measure_columns", "tokenise"]
 ALL = "all"
 _FREQ = {"d": "D", "day": "D", "daily": "D", "w": "W", "week": "W", "weekly": "W",
          "m": "M", "month": "M", "monthly": "M"}
-_HELPER_SUFFIXES = ("lo", "hi", "intensity", "relevance")
+_HELPER_SUFFIXES = ("lo", "hi", "intensity", "relevance", "leaning", "leaning_p")
 
 
 def measure_columns(scores: pd.DataFrame) -> list[str]:

@@ -206,7 +206,7 @@ def corpus_calibration(stats: Sequence, codebook, settings, encoder, cache=None)
         baseline = {a: float(sum(st.position_sum[a] for st in stats) / n_sentences) for a in codebook.axis_ids}
     return Calibration(codebook_id=codebook.id, codebook_sha256=codebook.sha256, encoder_id=encoder.model_id,
                        settings_sha256=s.sha256, calibration=s.calibration, axis_baseline_mode=s.axis_baseline,
-                       frame_anchors=anchors, axis_baseline=baseline, axis_scale=dict(base.axis_scale),
+                       frame_anchors=anchors, axis_baseline=baseline, axis_scale=dict(base.axis_scale), axis_scale_b=dict(base.axis_scale_b),
                        n_articles=n_articles)
 
 
@@ -320,7 +320,8 @@ def _empty_tables(codebook) -> tuple[dict, np.ndarray]:
     cols = ["article_id", "outlet", "published", "title", "event_id", "relevance"]
     cols += [f"frame:{f}" for f in codebook.frame_ids]
     for a in codebook.axis_ids:
-        cols += [f"axis:{a}", f"axis:{a}:lo", f"axis:{a}:hi", f"axis:{a}:intensity", f"axis:{a}:relevance"]
+        cols += [f"axis:{a}", f"axis:{a}:lo", f"axis:{a}:hi", f"axis:{a}:intensity", f"axis:{a}:relevance",
+                 f"axis:{a}:leaning", f"axis:{a}:leaning_p"]
     from framing.engines._parts import ARTICLE_META_COLUMNS
 
     tables = {"scores": pd.DataFrame({c: pd.Series(dtype=object) for c in cols + ["off_topic"]}),

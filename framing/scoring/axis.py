@@ -32,9 +32,11 @@ class AxisResult:
     Per article (ndarray of shape (n_articles,)): ``bias`` and its interval ``lo``,
     ``hi`` in [-1, 1]; ``intensity`` (scaled mean squared deviation); ``bias_raw`` and
     ``intensity_raw`` in cosine units; ``relevance_raw`` (top-k mean of the sentences'
-    similarity to either pole). Per sentence (ndarray of shape (n_sentences,)):
-    ``position`` (cosine with the axis), ``weight`` (relevance weight, sums to 1 per
-    article) and ``contribution`` = weight * (position - baseline).
+    similarity to either pole); ``p_a``, ``p_b``: bootstrap probabilities that the
+    position lies beyond ``+band`` / ``-band`` (``p_neutral = 1 - p_a - p_b``). Per
+    sentence (ndarray of shape (n_sentences,)): ``position`` (cosine with the axis),
+    ``weight`` (relevance weight, sums to 1 per article), ``gate`` in [0, 1] and
+    ``contribution`` = weight * gate * (position - baseline, less the neutral zone).
     """
 
     bias: np.ndarray
@@ -47,6 +49,20 @@ class AxisResult:
     position: np.ndarray
     weight: np.ndarray
     contribution: np.ndarray
+    p_a: np.ndarray | None = None
+    p_b: np.ndarray | None = None
+    gate: np.ndarray | None = None
+
+    def leaning(self) -> tuple[np.ndarray, np.ndarray]:
+        """(label per article: ``"a"``, ``"b"`` or ``"neutral"``; its probability)."""
+        p_n = np.clip(1.0 - self.p_a - self.p_b, 0.0, 1.0)
+        probs = np.column_stack([self.p_a, p_n, self.p_b])
+        best = np.nanargmax(np.nan_to_num(probs, nan=-1.0), axis=1)
+        labels = np.array(["a", "neutral", "b"], dtype=object)[best]
+        p = probs[np.arange(len(best)), best]
+        empty = ~np.isfinite(self.bias)
+        labels[empty], p[empty] = "neutral", np.nan
+        return labels, p
 
 
 class AxisScorer(TransformerMixin, BaseEstimator):
@@ -61,6 +77,15 @@ class AxisScorer(TransformerMixin, BaseEstimator):
     neither pole do not dilute the article's position. The bias is reported as
     ``tanh(bias / scale)`` in [-1, 1]; intensity as ``intensity / scale**2``.
 
+    Zero means "neither pole more than a neutral text would be": the baseline is the
+    mean position of ``neutral`` sentences on the axis's topic; a sentence position
+    within ``dead_zone`` standard deviations of theirs counts as neutral (only the
+    excess counts); a sentence more similar to a neutral sentence than to any pole
+    prototype is gated out (``gate``); and with ``balanced`` each side is scaled by its
+    own pole, so a prototypical pole-B text lies as far from 0 as a pole-A one. A
+    text whose pole-relevant sentences are few or neutral-like therefore sits near 0.
+    ``p_a``/``p_b`` are bootstrap probabilities of lying beyond ``±leaning_band``.
+
     Parameters
     ----------
     pole_a, pole_b : ndarray of shape (n_prototypes, dim)
@@ -70,6 +95,16 @@ class AxisScorer(TransformerMixin, BaseEstimator):
         ``"corpus"``: mean position of the sentences of ``X`` passed to ``fit``
         (FrameAxis' choice); ``"zero"``; or a precomputed number.
     reference : ndarray of shape (n_reference, dim), optional
+    neutral : ndarray of shape (n_neutral, dim), optional
+        The axis's neutral on-topic sentences (default: ``reference``): baseline,
+        neutral zone and gate.
+    dead_zone : float, default 0.0
+        Half-width of the neutral zone, in standard deviations of the neutral
+        sentences' positions.
+    gate : float or None, default None
+        Temperature of ``sigmoid((rel_pole - rel_neutral) / gate)`` per sentence.
+    balanced : bool, default False
+    leaning_band : float, default 0.2
     weighting : {"softmax", "top", "uniform"}, default "softmax"
         Relevance weights within an article: ``softmax(relevance / temperature)``;
         equal weights on the ``top_fraction`` most relevant sentences (at least
@@ -80,7 +115,10 @@ class AxisScorer(TransformerMixin, BaseEstimator):
         Also ``k`` of the top-k mean behind ``relevance_raw``.
     scale : float, optional
         ``None``: half the distance between the mean positions of the pole-A and
-        pole-B prototypes.
+        pole-B prototypes (with ``balanced``: the pole-A prototypes' distance beyond
+        the neutral zone).
+    scale_b : float, optional
+        With ``balanced``, the scale of negative positions (default: pole B's).
     n_boot : int, default 1000
         Bootstrap resamples of an article's sentences (0: no interval, lo = hi = bias).
     ci_level : float, default 0.95
@@ -90,7 +128,10 @@ class AxisScorer(TransformerMixin, BaseEstimator):
     ----------
     axis_ : ndarray of shape (dim,)
     baseline_ : float
-    scale_ : float
+    spread_ : float
+        Standard deviation of the neutral sentences' positions.
+    scale_, scale_b_ : float
+        Scales of positive and negative positions (equal unless ``balanced``).
 
     Examples
     --------
@@ -110,18 +151,26 @@ class AxisScorer(TransformerMixin, BaseEstimator):
 
     def __init__(self, pole_a: np.ndarray | None = None, pole_b: np.ndarray | None = None,
                  baseline: str | float = "reference", reference: np.ndarray | None = None,
+                 neutral: np.ndarray | None = None, dead_zone: float = 0.0, gate: float | None = None,
+                 balanced: bool = False, leaning_band: float = 0.2,
                  weighting: str = "softmax", temperature: float = 0.1, top_fraction: float = 0.25,
-                 min_top: int = 3, scale: float | None = None, n_boot: int = 1000, ci_level: float = 0.95,
-                 random_state: int = 0):
+                 min_top: int = 3, scale: float | None = None, scale_b: float | None = None, n_boot: int = 1000,
+                 ci_level: float = 0.95, random_state: int = 0):
         self.pole_a = pole_a
         self.pole_b = pole_b
         self.baseline = baseline
         self.reference = reference
+        self.neutral = neutral
+        self.dead_zone = dead_zone
+        self.gate = gate
+        self.balanced = balanced
+        self.leaning_band = leaning_band
         self.weighting = weighting
         self.temperature = temperature
         self.top_fraction = top_fraction
         self.min_top = min_top
         self.scale = scale
+        self.scale_b = scale_b
         self.n_boot = n_boot
         self.ci_level = ci_level
         self.random_state = random_state
@@ -135,27 +184,47 @@ class AxisScorer(TransformerMixin, BaseEstimator):
         B = np.asarray(self.pole_b, dtype=np.float64)
         self.axis_ = _unit(A.mean(axis=0) - B.mean(axis=0))
         self.poles_ = np.vstack([A, B]).astype(np.float32)
+        neutral = self.neutral if self.neutral is not None and len(self.neutral) else self.reference
+        self.neutral_ = None if neutral is None or len(neutral) == 0 else np.asarray(neutral, dtype=np.float32)
+        if self.gate is not None and self.neutral_ is None:
+            raise ValueError("gate needs neutral (or reference) sentence vectors")
         if isinstance(self.baseline, (int, float)) and not isinstance(self.baseline, bool):
             self.baseline_ = float(self.baseline)
         elif self.baseline == "zero":
             self.baseline_ = 0.0
         elif self.baseline == "reference":
-            if self.reference is None or len(self.reference) == 0:
-                raise ValueError("baseline='reference' needs reference sentence vectors")
-            self.baseline_ = float(np.mean(np.asarray(self.reference, dtype=np.float64) @ self.axis_))
+            if self.neutral_ is None:
+                raise ValueError("baseline='reference' needs reference (or neutral) sentence vectors")
+            self.baseline_ = float(np.mean(self.neutral_.astype(np.float64) @ self.axis_))
         elif self.baseline == "corpus":
             if X is None or X.n_sentences == 0:
                 raise ValueError("baseline='corpus' needs the corpus (X) passed to fit")
             self.baseline_ = float(np.mean(X.vectors.astype(np.float64) @ self.axis_))
         else:
             raise ValueError(f"baseline={self.baseline!r}: expected 'reference', 'corpus', 'zero' or a number")
-        if self.scale is not None:
-            if not self.scale > 0:
-                raise ValueError(f"scale={self.scale!r}: expected a positive number")
-            self.scale_ = float(self.scale)
+        self.spread_ = float(np.std(self.neutral_.astype(np.float64) @ self.axis_)) \
+            if self.neutral_ is not None and len(self.neutral_) > 1 else 0.0
+        zone = self.dead_zone * self.spread_
+        for name in ("scale", "scale_b"):
+            value = getattr(self, name)
+            if value is not None and not value > 0:
+                raise ValueError(f"{name}={value!r}: expected a positive number")
+        a_mean, b_mean = float((A @ self.axis_).mean()), float((B @ self.axis_).mean())
+        if self.balanced:
+            floor = 0.1 * (a_mean - b_mean) / 2.0
+            self.scale_ = float(self.scale) if self.scale is not None else max(a_mean - self.baseline_ - zone, floor)
+            self.scale_b_ = float(self.scale_b) if self.scale_b is not None else max(
+                self.baseline_ - b_mean - zone, floor)
         else:
-            self.scale_ = float((A @ self.axis_).mean() - (B @ self.axis_).mean()) / 2.0
+            self.scale_ = float(self.scale) if self.scale is not None else (a_mean - b_mean) / 2.0
+            self.scale_b_ = self.scale_
         return self
+
+    def _scaled(self, raw: np.ndarray) -> np.ndarray:
+        """``tanh(raw / scale)``, each side with its own scale."""
+        raw = np.asarray(raw, dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            return np.tanh(np.where(raw >= 0, raw / self.scale_, raw / self.scale_b_))
 
     # ------------------------------------------------------------------ scoring
     def _weights(self, X: EmbeddedSentences, relevance: np.ndarray) -> np.ndarray:
@@ -182,6 +251,15 @@ class AxisScorer(TransformerMixin, BaseEstimator):
         relevance = (V @ self.poles_.T).max(axis=1).astype(np.float64) if len(V) else np.zeros(0)
         raw_w = self._weights(X, relevance)
         dev = position - self.baseline_
+        zone = self.dead_zone * self.spread_
+        if zone > 0:
+            dev = np.sign(dev) * np.maximum(np.abs(dev) - zone, 0.0)
+        if self.gate is not None and len(V):
+            rel_neutral = (V @ self.neutral_.T).max(axis=1).astype(np.float64)
+            gate = 1.0 / (1.0 + np.exp(-(relevance - rel_neutral) / self.gate))
+        else:
+            gate = np.ones(len(V))
+        dev = gate * dev
         n_art = X.n_articles
         wsum = np.bincount(X.article_index, weights=raw_w, minlength=n_art)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -191,21 +269,28 @@ class AxisScorer(TransformerMixin, BaseEstimator):
         empty = X.counts == 0
         bias_raw[empty] = np.nan
         intensity_raw[empty] = np.nan
-        lo_raw, hi_raw = self._bootstrap(X, raw_w, dev, bias_raw)
+        lo_raw, hi_raw, p_a, p_b = self._bootstrap(X, raw_w, dev, bias_raw)
         relevance_raw = top_k_mean(X.padded(relevance[:, None]), self.min_top)[:, 0]
-        s = self.scale_
+        bias = self._scaled(bias_raw)
+        s = np.where(bias_raw >= 0, self.scale_, self.scale_b_)
         return AxisResult(
-            bias=np.tanh(bias_raw / s), lo=np.tanh(lo_raw / s), hi=np.tanh(hi_raw / s),
+            bias=bias, lo=self._scaled(lo_raw), hi=self._scaled(hi_raw),
             intensity=intensity_raw / s ** 2, bias_raw=bias_raw, intensity_raw=intensity_raw,
             relevance_raw=relevance_raw, position=position, weight=weight, contribution=weight * dev,
+            p_a=p_a, p_b=p_b, gate=gate,
         )
 
     def _bootstrap(self, X: EmbeddedSentences, raw_w: np.ndarray, dev: np.ndarray,
-                   bias_raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Percentile interval of the weighted mean over sentence resamples, per article."""
+                   bias_raw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Percentile interval of the weighted mean over sentence resamples, and the
+        probabilities of lying beyond ``±leaning_band``, per article."""
         lo, hi = bias_raw.copy(), bias_raw.copy()
+        scaled = self._scaled(bias_raw)
+        band = self.leaning_band
+        p_a = np.where(np.isfinite(scaled), (scaled > band).astype(np.float64), np.nan)
+        p_b = np.where(np.isfinite(scaled), (scaled < -band).astype(np.float64), np.nan)
         if self.n_boot <= 0:
-            return lo, hi
+            return lo, hi, p_a, p_b
         alpha = (1.0 - self.ci_level) / 2.0
         offsets = X.offsets
         for a in range(X.n_articles):
@@ -223,7 +308,9 @@ class AxisScorer(TransformerMixin, BaseEstimator):
             boots = boots[np.isfinite(boots)]
             if len(boots):
                 lo[a], hi[a] = np.quantile(boots, [alpha, 1.0 - alpha])
-        return lo, hi
+                scaled_boots = self._scaled(boots)
+                p_a[a], p_b[a] = float((scaled_boots > band).mean()), float((scaled_boots < -band).mean())
+        return lo, hi, p_a, p_b
 
     def transform(self, X: EmbeddedSentences) -> np.ndarray:
         """ndarray of shape (n_articles, 4): bias, lo, hi, intensity."""

@@ -41,8 +41,9 @@ COMPONENT_COLUMNS = ["article_id", "target", "component", "value"]
 class Calibration:
     """Corpus-level numbers fitted in the first pass (small, JSON-serialisable).
 
-    ``frame_anchors``: frame id -> (lo, hi) raw-score anchors; ``axis_baseline`` and
-    ``axis_scale``: axis id -> float, in cosine units.
+    ``frame_anchors``: frame id -> (lo, hi) raw-score anchors; ``axis_baseline``,
+    ``axis_scale`` (positive side) and ``axis_scale_b`` (negative side; the same as
+    ``axis_scale`` when absent): axis id -> float, in cosine units.
     """
 
     codebook_id: str
@@ -55,6 +56,7 @@ class Calibration:
     axis_baseline: dict[str, float] = field(default_factory=dict)
     axis_scale: dict[str, float] = field(default_factory=dict)
     n_articles: int = 0
+    axis_scale_b: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         out = asdict(self)
@@ -128,9 +130,13 @@ class CodebookScorer(BaseEstimator):
             self.axes_[axis.id] = AxisScorer(
                 vec.prototypes[axis.pole_a], vec.prototypes[axis.pole_b],
                 baseline=cal.axis_baseline[axis.id] if cal is not None else s.axis_baseline,
-                reference=vec.reference, weighting=s.axis_weighting, temperature=s.axis_temperature,
+                reference=vec.reference, neutral=vec.neutral.get(axis.id), dead_zone=s.axis_dead_zone,
+                gate=s.axis_gate, balanced=s.axis_balanced, leaning_band=s.axis_leaning_band,
+                weighting=s.axis_weighting, temperature=s.axis_temperature,
                 top_fraction=s.axis_top_fraction, min_top=s.top_k,
                 scale=cal.axis_scale[axis.id] if cal is not None else s.axis_scale,
+                scale_b=(cal.axis_scale_b.get(axis.id, cal.axis_scale[axis.id]) if cal is not None
+                         else s.axis_scale),
                 n_boot=s.n_boot, ci_level=s.ci_level, random_state=s.random_state,
             ).fit(X)
         self.calibration_ = cal if cal is not None else Calibration(
@@ -140,6 +146,7 @@ class CodebookScorer(BaseEstimator):
                            zip(self.prototype_.frame_ids_, self.prototype_.lo_, self.prototype_.hi_)},
             axis_baseline={a: sc.baseline_ for a, sc in self.axes_.items()},
             axis_scale={a: sc.scale_ for a, sc in self.axes_.items()},
+            axis_scale_b={a: sc.scale_b_ for a, sc in self.axes_.items()},
             n_articles=X.n_articles if X is not None else 0,
         )
         return self
@@ -206,8 +213,12 @@ class CodebookScorer(BaseEstimator):
             ja, jb = frame_ids.index(axis.pole_a), frame_ids.index(axis.pole_b)
             axis_relevance = np.maximum(embedding[:, ja], embedding[:, jb])
             a = f"axis:{axis.id}"
+            leaning, leaning_p = r.leaning()
+            pole_ids = np.array([axis.pole_a, "neutral", axis.pole_b], dtype=object)
+            leaning = pole_ids[np.select([leaning == "a", leaning == "b"], [0, 2], 1)]
             axis_cols.update({a: r.bias, f"{a}:lo": r.lo, f"{a}:hi": r.hi, f"{a}:intensity": r.intensity,
-                              f"{a}:relevance": axis_relevance})
+                              f"{a}:relevance": axis_relevance, f"{a}:leaning": leaning,
+                              f"{a}:leaning_p": leaning_p})
             comp_blocks += [(axis.id, "bias", r.bias), (axis.id, "lo", r.lo), (axis.id, "hi", r.hi),
                             (axis.id, "intensity", r.intensity), (axis.id, "bias_raw", r.bias_raw),
                             (axis.id, "intensity_raw", r.intensity_raw), (axis.id, "relevance", axis_relevance),

@@ -74,6 +74,21 @@ class ScoringSettings:
         gets e (2.7) times its weight. Lower values rest the bias on fewer sentences
         (wider intervals); 0.05 gives e**2 per 0.1.
     axis_top_fraction : float, default 0.25
+    axis_dead_zone : float, default 1.0
+        Sentence positions within this many standard deviations of the neutral
+        sentences' positions around the baseline count as neutral (contribute 0); beyond
+        it only the excess counts. 0: every deviation counts (FrameAxis).
+    axis_gate : float or None, default 0.03
+        Temperature of the per-sentence gate ``sigmoid((rel_pole - rel_neutral) / t)``:
+        a sentence more similar to the axis's neutral sentences than to any pole
+        prototype contributes (almost) nothing. ``None``: no gate.
+    axis_balanced : bool, default True
+        Scale each side by its own pole (pole-A prototypes' mean distance from the
+        baseline for positive positions, pole-B's for negative), so a prototypical
+        pole-B text lies as far from 0 as a prototypical pole-A one.
+    axis_leaning_band : float, default 0.2
+        ``axis:<id>:leaning`` is a pole when the bootstrap puts the position beyond
+        ±band with the highest probability (``:leaning_p``), else ``neutral``.
     axis_scale : float or None, default None
         Bias is reported as ``tanh(bias / scale)``. ``None``: half the distance
         between the mean positions of the two poles' prototypes, so an article that
@@ -112,6 +127,10 @@ class ScoringSettings:
     axis_temperature: float = 0.1
     axis_top_fraction: float = 0.25
     axis_scale: float | None = None
+    axis_dead_zone: float = 1.0
+    axis_gate: float | None = 0.03
+    axis_balanced: bool = True
+    axis_leaning_band: float = 0.2
     n_boot: int = 1000
     ci_level: float = 0.95
     random_state: int = 0
@@ -157,6 +176,12 @@ class ScoringSettings:
                 bad(name, "a non-negative number")
         if self.embedding_weight + self.lexicon_weight <= 0:
             bad("embedding_weight", "embedding_weight + lexicon_weight > 0")
+        if not (isinstance(self.axis_dead_zone, (int, float)) and self.axis_dead_zone >= 0):
+            bad("axis_dead_zone", "a number >= 0")
+        if self.axis_gate is not None and not (isinstance(self.axis_gate, (int, float)) and self.axis_gate > 0):
+            bad("axis_gate", "None or a positive number")
+        if not 0 <= self.axis_leaning_band < 1:
+            bad("axis_leaning_band", "a number in [0, 1)")
         if self.axis_scale is not None and not self.axis_scale > 0:
             bad("axis_scale", "None or a positive number")
         return self

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import numpy as np
@@ -27,14 +27,16 @@ class CodebookVectors:
 
     ``prototypes`` / ``counter_examples``: frame id -> ndarray of shape (n, dim);
     ``reference``: the codebook's neutral sentences, or the generic ones when it has
-    none (axis baseline); ``background``: reference + generic sentences (frame
-    calibration).
+    none; ``background``: reference + generic sentences (frame calibration);
+    ``neutral``: axis id -> the axis's own neutral sentences (empty when it has none:
+    the axis then uses ``reference``).
     """
 
     prototypes: dict[str, np.ndarray]
     counter_examples: dict[str, np.ndarray]
     reference: np.ndarray
     background: np.ndarray
+    neutral: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 _MEMO: "OrderedDict[tuple, CodebookVectors]" = OrderedDict()
@@ -59,6 +61,8 @@ def encode_codebook(codebook: Codebook, encoder, store=None, *, generic_backgrou
         texts.extend(frame.prototypes)
         texts.extend(frame.counter_examples)
     texts.extend(codebook.reference)
+    for axis in codebook.axes:
+        texts.extend(axis.neutral)
     generic = list(GENERIC_SENTENCES) if (generic_background or not codebook.reference) else []
     texts.extend(generic)
     unique = list(dict.fromkeys(texts))
@@ -78,6 +82,7 @@ def encode_codebook(codebook: Codebook, encoder, store=None, *, generic_backgrou
         counter_examples={f.id: mat(f.counter_examples) for f in codebook.frames if f.counter_examples},
         reference=reference,
         background=mat(background_texts) if background_texts else reference,
+        neutral={a.id: mat(a.neutral) for a in codebook.axes if a.neutral},
     )
     with _MEMO_LOCK:
         _MEMO[key] = out

@@ -63,3 +63,33 @@ def default_db_path() -> Path:
         return Path(env)
     base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
     return base / "framing" / "framing.duckdb"
+
+
+def data_dir() -> Path:
+    """Where framing keeps per-user state: the folder of the default store.
+
+    ``FRAMING_DATA_DIR`` overrides; else the folder of ``FRAMING_DB`` when that is a file,
+    else ``$XDG_DATA_HOME/framing`` (``~/.local/share/framing``).
+    """
+    env = os.environ.get("FRAMING_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    db = os.environ.get("FRAMING_DB")
+    if db and db != ":memory:":
+        return Path(db).expanduser().absolute().parent
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "framing"
+
+
+def user_codebooks_dir() -> Path:
+    """Where the app saves the user's codebooks: ``<data dir>/codebooks`` (never the built-ins)."""
+    return data_dir() / "codebooks"
+
+
+def uploads_dir() -> Path:
+    """Where the app keeps uploaded corpus files: ``<data dir>/uploads``, one folder per upload."""
+    return data_dir() / "uploads"
+
+
+def app_state_dir() -> Path:
+    """Where the app keeps each browser's choices and codebook drafts: ``<data dir>/app-state``."""
+    return data_dir() / "app-state"

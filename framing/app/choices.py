@@ -114,7 +114,8 @@ def follow_goto(pages: list) -> None:
     wanted = st.session_state.pop(GOTO_KEY, None)
     if wanted:
         for page in pages:
-            if page.url_path == wanted:
+            # the default page's url_path is "" (the root URL); it was declared with a name too
+            if wanted in (page.url_path, getattr(page, "_url_path", None)):
                 st.switch_page(page)
         log.warning("no page with url_path %r", wanted)
 

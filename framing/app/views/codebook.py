@@ -149,7 +149,7 @@ def _choose(cb: Codebook) -> None:
 def _view(cb: Codebook) -> None:
     st.subheader(md(cb.name))
     st.caption(f"id `{cb.id}` · version {cb.version} · sha256 `{cb.sha256[:12]}`"
-               + (" · **edited** (kept until you discard it)" if state.codebook_is_draft() else ""))
+               + (" · **edited**" if state.codebook_is_draft() else ""))
     if cb.description:
         st.text(cb.description)
     overview = pd.DataFrame(

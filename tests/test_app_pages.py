@@ -283,7 +283,7 @@ def test_codebook_page_views_and_edits():
     draft = Codebook.from_yaml(at.session_state["codebook_drafts"]["south-asia-security"])
     assert draft.frame("state_proxy").lexicon["deniable assets"] == 2.5
 
-    at.text_area(key="yaml_text").set_value("id: Bad Id\nframes: []\n")
+    next(t for t in at.text_area if t.key.startswith("yaml_text:")).set_value("id: Bad Id\nframes: []\n")
     at.button(key="FormSubmitter:edit_yaml-Apply YAML").click().run()
     assert any("id" in e.value and "lower-case identifier" in e.value for e in at.error)
 

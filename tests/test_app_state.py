@@ -161,16 +161,16 @@ def test_frame_pickers_keep_their_frame_after_an_error_and_a_page_switch():
 
 def test_save_box_name_follows_the_codebook_and_saves_in_the_user_folder(data_dir):
     at = _app("codebook")
-    assert at.text_input(key="save_name").value == "south-asia-security.yaml"
+    assert at.text_input(key="save_name:south-asia-security").value == "south-asia-security.yaml"
     at.selectbox(key="codebook_choice").set_value("policy-frames").run()
     _ok(at)
-    assert at.text_input(key="save_name").value == "policy-frames.yaml"
+    assert at.text_input(key="save_name:policy-frames").value == "policy-frames.yaml"
     at.button(key="save_yaml").click().run()
     saved = data_dir / "codebooks" / "policy-frames.yaml"
     assert saved.is_file() and Codebook.load(saved).id == "policy-frames"
     assert any(str(saved) in s.value for s in at.success)
 
-    at.text_input(key="save_name").set_value("../../outside.yaml")
+    at.text_input(key="save_name:policy-frames").set_value("../../outside.yaml")
     at.button(key="save_yaml").click().run()
     assert any("plain file name" in e.value for e in at.error)
     assert not (data_dir.parent / "outside.yaml").exists() and not (data_dir / "outside.yaml").exists()

@@ -25,6 +25,7 @@ from test_app_browser import CHROMIUM, LAUNCH_ARGS, _free_port, _settle
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
 
 REPO = Path(__file__).resolve().parents[1]
 SHOTS = REPO / "tests/_artifacts/screenshots"
@@ -169,12 +170,12 @@ def test_rejected_weight_keeps_the_frame_picker(page, server):
     page.get_by_text("the weight after ':' must be a number").wait_for()
     _settle(page, 800)
     form = _form(page, "Lexicon terms")
-    assert form.get_by_role("combobox", name="Frame").input_value() == "civilian_harm"
+    expect(form.get_by_role("combobox", name="Frame")).to_have_value("civilian_harm")
     form.get_by_role("textbox").fill("body bags: 2")
     form.get_by_role("button", name="Add terms").click()
     page.get_by_text("Added terms to civilian_harm.").wait_for()
     _settle(page, 800)
-    assert _form(page, "Lexicon terms").get_by_role("combobox", name="Frame").input_value() == "civilian_harm"
+    expect(_form(page, "Lexicon terms").get_by_role("combobox", name="Frame")).to_have_value("civilian_harm")
     assert "38 terms" in _expander_title(page, "civilian_harm")
 
 
@@ -193,9 +194,9 @@ def test_rescore_now_removes_the_not_scored_notice(page, server):
 def test_save_box_name_follows_the_codebook(page, server):
     _open(page, server, "codebook")
     name = page.get_by_role("textbox", name="Save as YAML file on this machine (file name)")
-    assert name.input_value() == "south-asia-security.yaml"
+    expect(name).to_have_value("south-asia-security.yaml")
     _choose(page, "Codebook", "generic-frames")
-    assert name.input_value() == "generic-frames.yaml"
+    expect(name).to_have_value("generic-frames.yaml")
     page.get_by_role("button", name="Save", exact=True).click()
     saved = server["data"] / "codebooks" / "generic-frames.yaml"
     page.get_by_text(str(saved)).first.wait_for()

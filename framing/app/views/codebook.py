@@ -48,14 +48,6 @@ _CLEAR_KEY = "_codebook_clear"
 _PICKERS = ("proto_frame", "term_frame")
 
 
-def _follow(key: str, value, tag: str) -> None:
-    """Before drawing text field ``key``: set it to ``value()`` when ``tag`` (what it shows,
-    e.g. the codebook) changed since it was set, or when Streamlit dropped it."""
-    if key not in st.session_state or st.session_state.get(f"_{key}_for") != tag:
-        st.session_state[key] = value()
-        st.session_state[f"_{key}_for"] = tag
-
-
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -240,8 +232,10 @@ def _edit(cb: Codebook) -> None:
                 f"Added axis {aid.strip()!r}.", clear=("new_axis_id", "new_axis_label"))
             st.rerun()
     with tabs[4], st.form("edit_yaml"):
-        _follow("yaml_text", cb.to_yaml, cb.sha256)
-        text = st.text_area("The whole codebook as YAML", height=400, key="yaml_text")
+        # one field per version of the codebook: it shows the draft in use, and what was typed
+        # stays until it is applied (or the codebook changes)
+        text = st.text_area("The whole codebook as YAML", value=cb.to_yaml(), height=400,
+                            key=f"yaml_text:{cb.sha256[:16]}")
         if st.form_submit_button("Apply YAML"):
             try:
                 state.set_codebook(Codebook.from_yaml(text, source="(app YAML)"))
@@ -261,8 +255,9 @@ def _save(cb: Codebook) -> None:
         st.download_button("Download YAML", cb.to_yaml().encode("utf-8"), file_name=f"{cb.id}.yaml",
                            mime="application/x-yaml", key="download_yaml")
     with right:
-        _follow("save_name", lambda: f"{cb.id}.yaml", cb.id)
-        name = st.text_input("Save as YAML file on this machine (file name)", key="save_name",
+        # one field per codebook, so the proposed name follows the codebook in use
+        name = st.text_input("Save as YAML file on this machine (file name)", value=f"{cb.id}.yaml",
+                             key=f"save_name:{cb.id}",
                              help=f"Saved into your codebooks folder {folder}; built-in codebooks are never "
                                   "replaced.")
         st.caption(f"Into {code(folder)}")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.testing.v1 import AppTest
 
-from framing.codebook import Codebook  # noqa: E402
+from framing.codebook import Codebook
 
 pytestmark = pytest.mark.slow
 
@@ -73,7 +73,7 @@ def _add_prototype(at: AppTest, frame: str = "state_proxy", text: str = PROTO) -
 def _corpus(tmp_path: Path, name: str = "wire.jsonl", n: int = 2, url: bool = False) -> Path:
     texts = ["Gunmen attacked a border post at night. Officials blamed militants trained across the border.",
              "Aid workers reached the flooded villages. Families asked for clean water and tents."]
-    rows = [{"id": f"w{i}", "outlet": f"Wire {i}", "date": "2025-04-0%d" % (i + 1), "title": f"Story {i}",
+    rows = [{"id": f"w{i}", "outlet": f"Wire {i}", "date": f"2025-04-0{i + 1}", "title": f"Story {i}",
              "text": texts[i % 2], **({"url": f"https://example.org/story-{i}"} if url else {})} for i in range(n)]
     path = tmp_path / name
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
@@ -278,3 +278,17 @@ def test_export_bundle_of_an_edited_codebook_has_the_draft_yaml(encoder):
     files = export._export(key, at.radio(key="export_format").value, outlets, results)  # the page's cached bundle
     bundled = Codebook.from_yaml(files["codebook.yaml"].decode("utf-8"))
     assert bundled.sha256 == draft.sha256 and PROTO in bundled.frame("state_proxy").prototypes
+
+
+def test_a_restart_on_other_paths_opens_those_not_the_saved_corpus(tmp_path, monkeypatch):
+    first, second = _corpus(tmp_path, "first.jsonl"), _corpus(tmp_path, "second.jsonl", n=1)
+    monkeypatch.setenv("FRAMING_APP_PATHS", str(first))
+    at = _app("corpus")
+    sid = at.query_params["s"]
+    at.file_uploader(key="corpus_upload").set_value(("mine.jsonl", _corpus(tmp_path, "mine.jsonl").read_bytes(),
+                                                     "application/json")).run()
+    at.button(key="read_uploads").click().run()
+    assert any(m.value.startswith("**Open now:** mine.jsonl") for m in _app("corpus", sid=sid).markdown)
+    monkeypatch.setenv("FRAMING_APP_PATHS", str(second))  # `framing app second.jsonl`
+    again = _app("corpus", sid=sid)
+    assert any(m.value == "**Open now:** second.jsonl" for m in again.markdown)

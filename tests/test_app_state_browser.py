@@ -19,7 +19,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from test_app_browser import CHROMIUM, LAUNCH_ARGS, _free_port, _settle
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

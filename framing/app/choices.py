@@ -40,6 +40,10 @@ CORPUS_NOTICE_KEY = "corpus_notice"
 _RESTORED_KEY = "_session_restored"
 
 
+#: The corpus the app was started on when the choices were saved (``framing app PATH...``).
+STARTED_ON_KEY = "started_on"
+
+
 SOURCE_KINDS = ("demo", "paths", "upload")
 
 
@@ -241,7 +245,7 @@ def keep_widget(key: str, slot: str = "") -> None:
 
 
 #: What survives a reload (per browser, on the server: :mod:`framing.app.persist`).
-PERSISTED = (SOURCE_KEY, CODEBOOK_ID_KEY, CODEBOOK_DRAFTS_KEY, ENCODER_KEY, KEPT_KEY)
+PERSISTED = (SOURCE_KEY, CODEBOOK_ID_KEY, CODEBOOK_DRAFTS_KEY, ENCODER_KEY, KEPT_KEY, STARTED_ON_KEY)
 
 
 def restore_session() -> None:
@@ -252,6 +256,11 @@ def restore_session() -> None:
         return
     st.session_state[_RESTORED_KEY] = True
     restored = persist.restore(PERSISTED)
+    started_on = default_source()
+    if restored.get(STARTED_ON_KEY, started_on) != started_on:  # restarted on other paths: open those
+        st.session_state.pop(SOURCE_KEY, None)
+        restored.pop(SOURCE_KEY, None)
+    st.session_state[STARTED_ON_KEY] = started_on
     src = restored.get(SOURCE_KEY)
     if src is not None:
         ok = (isinstance(src, dict) and src.get("kind") in SOURCE_KINDS and isinstance(src.get("paths"), list)

@@ -175,7 +175,7 @@ def _edit(cb: Codebook) -> None:
         st.session_state[key] = ""
     slot = state.codebook_id()
     for key in _PICKERS:
-        state.restore_widget(key, cb.frame_ids, cb.frame_ids[0], slot=slot)
+        state.restore_widget(key, cb.frame_ids, cb.frame_ids[0] if cb.frame_ids else None, slot=slot)
     tabs = st.tabs(["Prototypes", "Lexicon terms", "New frame", "New axis", "YAML"])
     with tabs[0], st.form("add_prototypes"):
         frame = st.selectbox("Frame", cb.frame_ids, key="proto_frame")

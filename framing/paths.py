@@ -61,11 +61,6 @@ def app_icon_path() -> Path:
     return package_file("data", "icon.png")
 
 
-def data_dir() -> Path:
-    """The per-user data folder (``$XDG_DATA_HOME/framing``, default ``~/.local/share/framing``)."""
-    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "framing"
-
-
 #: Folders the app may read corpora from when a path is typed into it (``os.pathsep``-separated;
 #: set by ``framing app --root DIR``). Default: the working directory and :func:`data_dir`.
 APP_ROOTS_ENV = "FRAMING_APP_ROOTS"
@@ -104,4 +99,35 @@ def default_db_path() -> Path:
     env = os.environ.get("FRAMING_DB")
     if env:
         return Path(env)
-    return data_dir() / "framing.duckdb"
+    base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return base / "framing" / "framing.duckdb"
+
+
+def data_dir() -> Path:
+    """Where framing keeps per-user state: the folder of the default store.
+
+    ``FRAMING_DATA_DIR`` overrides; else the folder of ``FRAMING_DB`` when that is a file,
+    else ``$XDG_DATA_HOME/framing`` (``~/.local/share/framing``).
+    """
+    env = os.environ.get("FRAMING_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    db = os.environ.get("FRAMING_DB")
+    if db and db != ":memory:":
+        return Path(db).expanduser().absolute().parent
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "framing"
+
+
+def user_codebooks_dir() -> Path:
+    """Where the app saves the user's codebooks: ``<data dir>/codebooks`` (never the built-ins)."""
+    return data_dir() / "codebooks"
+
+
+def uploads_dir() -> Path:
+    """Where the app keeps uploaded corpus files: ``<data dir>/uploads``, one folder per upload."""
+    return data_dir() / "uploads"
+
+
+def app_state_dir() -> Path:
+    """Where the app keeps each browser's choices and codebook drafts: ``<data dir>/app-state``."""
+    return data_dir() / "app-state"

@@ -248,8 +248,7 @@ def test_codebook_page_views_and_edits():
     assert "state_under_siege" in set(frames["frame"])
     axes = _table(at, "axis")
     assert axes.iloc[0]["axis"] == "siege_vs_proxy"
-    before = at.session_state["codebook_draft"] if "codebook_draft" in at.session_state else None
-    assert before is None
+    assert not at.session_state["codebook_drafts"]
     n_before = int(frames.set_index("frame").loc["state_proxy", "prototypes"])
 
     at.selectbox(key="proto_frame").set_value("state_proxy")
@@ -259,7 +258,7 @@ def test_codebook_page_views_and_edits():
     assert any("Added 1 prototype" in s.value for s in at.success)
     frames = _table(at, "prototypes")
     assert int(frames.set_index("frame").loc["state_proxy", "prototypes"]) == n_before + 1
-    assert "assets against its rivals" in at.session_state["codebook_draft"]
+    assert "assets against its rivals" in at.session_state["codebook_drafts"]["south-asia-security"]
 
     # an invalid edit is refused with the codebook's own error, and nothing changes
     at.text_input(key="new_axis_id").set_value("same_poles")
@@ -274,12 +273,17 @@ def test_codebook_page_views_and_edits():
     at.text_area(key="term_text").set_value("strategic assets: eleven")
     at.button(key="FormSubmitter:add_terms-Add terms").click().run()
     assert any("weight after ':' must be a number" in e.value for e in at.error)
-    at.text_area(key="term_text").set_value("strategic assets: 2.5")
+    # the rejected weight left the picker on state_proxy: the corrected terms go there
+    assert at.selectbox(key="term_frame").value == "state_proxy"
+    at.text_area(key="term_text").set_value("deniable assets: 2.5")
     at.button(key="FormSubmitter:add_terms-Add terms").click().run()
     _no_exception(at)
-    assert "strategic assets: 2.5" in at.session_state["codebook_draft"]
+    from framing.codebook import Codebook
 
-    at.text_area(key="yaml_text").set_value("id: Bad Id\nframes: []\n")
+    draft = Codebook.from_yaml(at.session_state["codebook_drafts"]["south-asia-security"])
+    assert draft.frame("state_proxy").lexicon["deniable assets"] == 2.5
+
+    next(t for t in at.text_area if t.key.startswith("yaml_text:")).set_value("id: Bad Id\nframes: []\n")
     at.button(key="FormSubmitter:edit_yaml-Apply YAML").click().run()
     assert any("id" in e.value and "lower-case identifier" in e.value for e in at.error)
 

@@ -121,3 +121,23 @@ def test_validation_page_alpha_and_model(tmp_path, monkeypatch, encoder):
     metrics = at.dataframe[2].value.set_index("frame")
     assert {"economic", "conflict", "(micro)", "(macro)"} <= set(metrics.index)
     assert at.get("download_button")
+
+
+def test_validation_upload_is_written_under_a_safe_name_and_removed(tmp_path, monkeypatch):
+    import tempfile
+
+    temp_root = tmp_path / "tmp"
+    temp_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp_root))  # where TemporaryDirectory() goes
+    db = tmp_path / "upload.duckdb"
+    monkeypatch.setenv("T_DB", str(db))
+    at = _app(tmp_path, "validation")
+    at.run()
+    labels = "article_id,coder,economic,conflict\na0,ann,1,0\na1,ann,0,1\n"
+    at.file_uploader(key="validation:upload").set_value(("../../escaped-labels.csv", labels.encode(), "text/csv"))
+    at.run()
+    at.button(key="validation:import").click().run()
+    assert not at.exception
+    assert any("Imported" in s.value for s in at.success), [e.value for e in at.error]
+    assert not list(temp_root.iterdir()), "the upload was written outside its folder, or the folder was left"
+    assert not (tmp_path / "escaped-labels.csv").exists()

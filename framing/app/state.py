@@ -1,7 +1,8 @@
 """What the pages import: one namespace over the app's state, split by job.
 
-* :mod:`framing.app.choices` — the session's choices (corpus source, codebook and its
-  draft, encoder, page switches);
+* :mod:`framing.app.choices` — the browser's choices (corpus source, codebooks and their
+  drafts, encoder, kept widget values, page switches), saved so that they survive a reload
+  (:mod:`framing.app.persist`);
 * :mod:`framing.app.resources` — what the process shares (encoder, store, loaded corpora,
   an opened results folder);
 * :mod:`framing.app.jobs` — scoring, in the page or in the background, and the
@@ -15,8 +16,9 @@ interface, whether the app runs on a corpus or on a results folder.
 from __future__ import annotations
 
 from framing.app.choices import (
-    CODEBOOK_DRAFT_KEY,
+    CODEBOOK_DRAFTS_KEY,
     CODEBOOK_ID_KEY,
+    CORPUS_NOTICE_KEY,
     DEFAULT_CODEBOOK,
     DEFAULT_ENCODER,
     ENCODER_KEY,
@@ -24,6 +26,8 @@ from framing.app.choices import (
     SOURCE_KEY,
     TOP_OUTLETS,
     TOP_OUTLETS_KEY,
+    codebook_choices,
+    codebook_drafts,
     codebook_id,
     codebook_is_draft,
     compared_outlets,
@@ -31,9 +35,15 @@ from framing.app.choices import (
     current_codebook,
     default_source,
     demo_source,
+    discard_draft,
     encoder_name,
     follow_goto,
     goto,
+    keep_widget,
+    remember_session,
+    restore_session,
+    restore_widget,
+    select_codebook,
     set_codebook,
     set_corpus_source,
 )
@@ -65,11 +75,12 @@ from framing.app.resources import (
 from framing.app.sidebar import sidebar
 
 __all__ = [
-    "active_codebook", "current_articles", "CODEBOOK_DRAFT_KEY", "CODEBOOK_ID_KEY", "DEFAULT_CODEBOOK", "DEFAULT_ENCODER", "ENCODERS",
+    "active_codebook", "current_articles", "CODEBOOK_DRAFTS_KEY", "CODEBOOK_ID_KEY", "CORPUS_NOTICE_KEY", "DEFAULT_CODEBOOK", "DEFAULT_ENCODER", "ENCODERS",
     "ENCODER_KEY", "LARGE_CORPUS", "RESULTS_ENV", "SOURCE_KEY", "TOP_OUTLETS", "TOP_OUTLETS_KEY", "analysis_key",
-    "annotations_store", "codebook_id", "codebook_is_draft", "compared_outlets", "corpus_error", "corpus_fingerprint",
+    "annotations_store", "codebook_choices", "codebook_drafts", "codebook_id", "codebook_is_draft", "compared_outlets", "corpus_error", "corpus_fingerprint",
     "corpus_source", "current_analysis", "current_codebook", "current_corpus", "current_encoder", "current_results",
-    "current_store", "default_source", "demo_source", "encoder_name", "follow_goto", "goto", "is_scored",
-    "load_paths", "results_folder", "results_or_prompt", "scoring_job", "set_codebook", "set_corpus_source",
+    "current_store", "default_source", "demo_source", "discard_draft", "encoder_name", "follow_goto", "goto", "is_scored", "keep_widget",
+    "load_paths", "results_folder", "remember_session", "restore_session",
+    "restore_widget", "results_or_prompt", "scoring_job", "select_codebook", "set_codebook", "set_corpus_source",
     "sidebar", "start_scoring", "store_path", "store_warning",
 ]

@@ -8,17 +8,21 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from framing.app import jobs, state
-from framing.results.sql import quote_ident
+from framing.app import files, jobs, state
 from framing.app.highlight import code, md
 from framing.codebook import Codebook, CodebookError, builtin_ids
-from framing.paths import default_db_path
+from framing.paths import user_codebooks_dir
+from framing.results.sql import quote_ident
 
 MAX_YAML_BYTES = 2 * 1024 * 1024
 
 
-def _apply(edit, message: str) -> None:
-    """Apply ``edit(dict)`` to the current codebook; keep it only if it validates."""
+def _apply(edit, message: str, clear: tuple[str, ...] = ()) -> bool:
+    """Apply ``edit(dict)`` to the current codebook; keep it only if it validates.
+
+    On success the text fields ``clear`` are emptied on the next run; on an error they keep
+    what was typed (and every picker its choice) so that it can be corrected.
+    """
     data = copy.deepcopy(state.current_codebook().to_dict())
     try:
         edit(data)
@@ -31,6 +35,17 @@ def _apply(edit, message: str) -> None:
     else:
         st.session_state["codebook_message"] = message
         st.session_state.pop("codebook_error", None)
+        st.session_state[_CLEAR_KEY] = list(clear)
+        return True
+    return False
+
+
+#: Text fields to empty before the next run draws them (a successful edit).
+_CLEAR_KEY = "_codebook_clear"
+
+
+#: Pickers whose choice is kept across reruns, errors and page switches (per codebook).
+_PICKERS = ("proto_frame", "term_frame")
 
 
 def _lines(text: str) -> list[str]:
@@ -58,19 +73,49 @@ def _frame_dict(data: dict, frame_id: str) -> dict:
     raise CodebookError(f"(app edit): no frame {frame_id!r}")
 
 
+def _on_choice() -> None:
+    state.select_codebook(st.session_state["codebook_choice"])
+
+
+def _discard(current: str) -> None:
+    """Two steps: "Discard changes…", then a confirmation; nothing else drops a draft."""
+    if st.session_state.get("confirm_discard") != current:
+        st.session_state.pop("confirm_discard", None)
+        if st.button("Discard changes…", key="discard",
+                     help="Go back to the built-in codebook; your edits are kept until you confirm."):
+            st.session_state["confirm_discard"] = current
+            st.rerun()
+        return
+    what = "this opened codebook" if current not in builtin_ids() else f"your changes to {current}"
+    st.warning(f"Discard {md(what)}? This cannot be undone (download or save it first to keep a copy).")
+    yes, no = st.columns(2)
+    if yes.button("Yes, discard", type="primary", key="discard_confirm"):
+        state.discard_draft(current)
+        st.session_state.pop("confirm_discard", None)
+        st.session_state["codebook_message"] = f"Discarded the changes to {current}."
+        st.rerun()
+    if no.button("Keep my changes", key="discard_cancel"):
+        st.session_state.pop("confirm_discard", None)
+        st.rerun()
+
+
 def _choose(cb: Codebook) -> None:
-    ids = builtin_ids()
+    choices = state.codebook_choices()
     left, right = st.columns([2, 3])
     with left:
-        if ids:
+        if choices:
             current = state.codebook_id()
-            choice = st.selectbox("Built-in codebook", ids, index=ids.index(current) if current in ids else 0,
-                                  key="codebook_choice")
-            if choice != current or (state.codebook_is_draft() and st.button("Discard my edits", key="discard")):
-                state.set_codebook(None, builtin=choice)
-                st.rerun()
+            st.session_state["codebook_choice"] = current  # follows the codebook in use
+            st.selectbox("Codebook", choices, key="codebook_choice", on_change=_on_choice,
+                         help="Each codebook keeps its edits while you switch between them.")
+            edited = [c for c in choices if state.codebook_is_draft(c)]
+            if edited:
+                st.caption("Edited: " + ", ".join(code(c) for c in edited)
+                           + " (kept until you discard them)")
+            if state.codebook_is_draft(current):
+                _discard(current)
         else:
-            st.warning("No built-in codebooks found in models/codebooks/.")
+            st.warning("No built-in codebooks found in the package (framing/codebooks/).")
     with right:
         uploaded = st.file_uploader("…or open a codebook YAML file", key="codebook_upload",
                                     max_upload_size=2)
@@ -82,7 +127,8 @@ def _choose(cb: Codebook) -> None:
             elif st.button(f"Use {uploaded.name}", key="use_codebook_upload"):
                 try:
                     text = uploaded.getvalue().decode("utf-8")
-                    state.set_codebook(Codebook.from_yaml(text, source=uploaded.name))
+                    opened = Codebook.from_yaml(text, source=uploaded.name)
+                    state.set_codebook(opened, slot=opened.id)
                 except UnicodeDecodeError:
                     st.session_state["codebook_error"] = f"{uploaded.name}: not a UTF-8 text file"
                 except CodebookError as exc:
@@ -95,7 +141,7 @@ def _choose(cb: Codebook) -> None:
 def _view(cb: Codebook) -> None:
     st.subheader(md(cb.name))
     st.caption(f"id {code(cb.id)} · version {md(cb.version)} · sha256 `{cb.sha256[:12]}`"
-               + (" · **edited in this session**" if state.codebook_is_draft() else ""))
+               + (" · **edited**" if state.codebook_is_draft() else ""))
     if cb.description:
         st.text(cb.description)
     overview = pd.DataFrame(
@@ -125,8 +171,13 @@ def _view(cb: Codebook) -> None:
 
 def _edit(cb: Codebook) -> None:
     st.subheader("Edit")
+    for key in st.session_state.pop(_CLEAR_KEY, []):
+        st.session_state[key] = ""
+    slot = state.codebook_id()
+    for key in _PICKERS:
+        state.restore_widget(key, cb.frame_ids, cb.frame_ids[0] if cb.frame_ids else None, slot=slot)
     tabs = st.tabs(["Prototypes", "Lexicon terms", "New frame", "New axis", "YAML"])
-    with tabs[0], st.form("add_prototypes", clear_on_submit=True):
+    with tabs[0], st.form("add_prototypes"):
         frame = st.selectbox("Frame", cb.frame_ids, key="proto_frame")
         text = st.text_area("Prototype sentences to add (one per line)", key="proto_text")
         if st.form_submit_button("Add prototypes"):
@@ -136,9 +187,9 @@ def _edit(cb: Codebook) -> None:
                 if not new:
                     raise CodebookError("(app edit): type at least one prototype sentence")
                 _frame_dict(d, frame)["prototypes"].extend(new)
-            _apply(add_prototypes, f"Added {len(new)} prototype(s) to {frame}.")
+            _apply(add_prototypes, f"Added {len(new)} prototype(s) to {frame}.", clear=("proto_text",))
             st.rerun()
-    with tabs[1], st.form("add_terms", clear_on_submit=True):
+    with tabs[1], st.form("add_terms"):
         frame = st.selectbox("Frame", cb.frame_ids, key="term_frame")
         text = st.text_area("Terms to add, one per line: `term` or `term: weight` (weight in (0, 10])",
                             key="term_text")
@@ -152,9 +203,11 @@ def _edit(cb: Codebook) -> None:
                     if term.lower() in lexicon:
                         raise CodebookError(f"(app edit): frame {frame!r}.lexicon.{term}: duplicate term")
                     lexicon[term] = weight
-            _apply(add_terms, f"Added terms to {frame}.")
+            _apply(add_terms, f"Added terms to {frame}.", clear=("term_text",))
             st.rerun()
-    with tabs[2], st.form("add_frame", clear_on_submit=True):
+    for key in _PICKERS:
+        state.keep_widget(key, slot=slot)
+    with tabs[2], st.form("add_frame"):
         fid = st.text_input("Frame id (lower case, e.g. `humanitarian_cost`)", key="new_frame_id")
         label = st.text_input("Label", key="new_frame_label")
         description = st.text_area("Description (what the frame says: victim, blame, remedy)", key="new_frame_desc")
@@ -165,9 +218,10 @@ def _edit(cb: Codebook) -> None:
                 d["frames"].append({"id": fid.strip(), "label": label.strip() or fid.strip(),
                                     "description": description.strip(), "prototypes": _lines(protos),
                                     "lexicon": parse_terms(terms)})
-            _apply(add_frame, f"Added frame {fid.strip()!r}.")
+            _apply(add_frame, f"Added frame {fid.strip()!r}.",
+                   clear=("new_frame_id", "new_frame_label", "new_frame_desc", "new_frame_protos", "new_frame_terms"))
             st.rerun()
-    with tabs[3], st.form("add_axis", clear_on_submit=True):
+    with tabs[3], st.form("add_axis"):
         aid = st.text_input("Axis id (lower case, e.g. `victim_vs_aggressor`)", key="new_axis_id")
         label = st.text_input("Label", key="new_axis_label")
         pole_a = st.selectbox("Pole A (+1)", cb.frame_ids, key="new_axis_a")
@@ -175,10 +229,13 @@ def _edit(cb: Codebook) -> None:
         if st.form_submit_button("Add axis"):
             _apply(lambda d: d.setdefault("axes", []).append(
                 {"id": aid.strip(), "label": label.strip() or aid.strip(), "pole_a": pole_a, "pole_b": pole_b}),
-                f"Added axis {aid.strip()!r}.")
+                f"Added axis {aid.strip()!r}.", clear=("new_axis_id", "new_axis_label"))
             st.rerun()
     with tabs[4], st.form("edit_yaml"):
-        text = st.text_area("The whole codebook as YAML", value=cb.to_yaml(), height=400, key="yaml_text")
+        # one field per version of the codebook: it shows the draft in use, and what was typed
+        # stays until it is applied (or the codebook changes)
+        text = st.text_area("The whole codebook as YAML", value=cb.to_yaml(), height=400,
+                            key=f"yaml_text:{cb.sha256[:16]}")
         if st.form_submit_button("Apply YAML"):
             try:
                 state.set_codebook(Codebook.from_yaml(text, source="(app YAML)"))
@@ -190,30 +247,31 @@ def _edit(cb: Codebook) -> None:
             st.rerun()
 
 
-def _default_save_path(cb: Codebook) -> str:
-    return str(default_db_path().parent / "codebooks" / f"{cb.id}.yaml")
-
-
 def _save(cb: Codebook) -> None:
     st.subheader("Save")
+    folder = user_codebooks_dir()
     left, right = st.columns(2)
     with left:
         st.download_button("Download YAML", cb.to_yaml().encode("utf-8"), file_name=f"{cb.id}.yaml",
                            mime="application/x-yaml", key="download_yaml")
     with right:
-        target = st.text_input("Save as YAML file on this machine", value=_default_save_path(cb), key="save_path")
+        # one field per codebook, so the proposed name follows the codebook in use
+        name = st.text_input("Save as YAML file on this machine (file name)", value=f"{cb.id}.yaml",
+                             key=f"save_name:{cb.id}",
+                             help=f"Saved into your codebooks folder {folder}; built-in codebooks are never "
+                                  "replaced.")
+        st.caption(f"Into {code(folder)}")
         if st.button("Save", key="save_yaml"):
-            path = Path(target).expanduser()
-            if path.suffix.lower() not in (".yaml", ".yml"):
-                st.error(f"{path}: the file name must end in .yaml or .yml")
+            try:
+                existed = (folder / files.codebook_file_name(name)).exists()
+                path = files.save_codebook(cb, name, folder)
+            except ValueError as exc:
+                st.error(md(str(exc)))
+            except OSError as exc:
+                st.error(f"{md(folder)}: could not save ({md(exc.strerror or exc)})")
             else:
-                try:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    cb.save(path)
-                except OSError as exc:
-                    st.error(f"{path}: could not save ({exc.strerror or exc})")
-                else:
-                    st.success(f"Saved {path}. Open it later with `framing analyse … --codebook {path}`.")
+                st.success(f"{'Replaced' if existed else 'Saved'} {code(path)}. Open it later with "
+                           f"`framing analyse … --codebook {path}`.")
 
 
 def _rescore(cb: Codebook) -> None:
@@ -232,7 +290,9 @@ def _rescore(cb: Codebook) -> None:
             return
         if len(corpus) > jobs.AUTO_SCORE_LIMIT:  # big: in the background, progress on the Events page
             state.start_scoring()
-            st.rerun()
+        else:
+            state.current_results(start=True)
+        st.rerun()  # the notice above is stale once the scores exist
     results = state.current_results(start=True)
     frame_cols = [f"frame:{fid}" for fid in cb.frame_ids if f"frame:{fid}" in results.columns]
     summary = results.query("SELECT CAST(outlet AS VARCHAR) AS outlet, "

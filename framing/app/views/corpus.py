@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from framing.app import state
+from framing.app import files, persist, state
 from framing.app.highlight import code, md
 from framing.paths import app_roots, confined_path
 
@@ -46,29 +44,16 @@ def check_uploads(files: list[tuple[str, int]]) -> list[str]:
 
 
 def _safe_name(name: str, used: set[str]) -> str:
-    base = re.sub(r"[^\w.\-]+", "_", Path(name).name).strip("._") or "upload"
-    stem, suffix = Path(base).stem, Path(base).suffix
-    candidate, i = base, 1
-    while candidate in used:
-        candidate, i = f"{stem}_{i}{suffix}", i + 1
-    used.add(candidate)
-    return candidate
+    return files.safe_name(name, used)
 
 
 def _save_uploads(uploads) -> list[Path]:
-    """Write the uploaded bytes to a fresh temporary folder (never unpickled, only read by ingest).
+    """Write the uploaded bytes to a new upload folder of this browser (see :mod:`framing.app.files`).
 
-    The files, not the folder, are handed to ingest: a folder walk would take the temporary
-    folder's name as the outlet of records that name none.
+    The folder stays while the corpus is in use, so a reload finds it; it is removed when
+    another corpus replaces it, or after ``files.MAX_AGE_DAYS`` days unused.
     """
-    folder = Path(tempfile.mkdtemp(prefix="framing-upload-"))
-    used: set[str] = set()
-    paths = []
-    for upload in uploads:
-        path = folder / _safe_name(upload.name, used)
-        path.write_bytes(upload.getvalue())
-        paths.append(path)
-    return paths
+    return files.save_uploads(uploads, owner=persist.browser_id())
 
 
 def _choose_source() -> None:
@@ -205,8 +190,12 @@ def render() -> None:
         else:
             _overview(results)
         return
+    notice = st.session_state.pop(state.CORPUS_NOTICE_KEY, None)
+    if notice:
+        st.info(md(notice))
     src = state.corpus_source()
-    st.markdown(f"**Open now:** {md(src['label'])}")
+    st.markdown(f"**Open now:** {md(src['label'])}"
+                + (" (uploaded; kept on the server while you use it)" if src["kind"] == "upload" else ""))
     _choose_source()
     st.divider()
     corpus = state.current_corpus()

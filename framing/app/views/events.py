@@ -173,8 +173,10 @@ def _side_by_side(results, rows: pd.DataFrame) -> None:
         if not outlets:
             st.info("Pick one or more outlets.")
             return
-    shown = st.multiselect("Highlight evidence for", cb.frame_ids, default=cb.frame_ids,
-                           format_func=labels.__getitem__, key="highlight_frames")
+    state.restore_widget("highlight_frames", cb.frame_ids, list(cb.frame_ids), slot=cb.id)  # kept per codebook
+    shown = st.multiselect("Highlight evidence for", cb.frame_ids, format_func=labels.__getitem__,
+                           key="highlight_frames")
+    state.keep_widget("highlight_frames", slot=cb.id)
     st.markdown(legend_html({k: colours[k] for k in shown}, labels)
                 + '<div style="color:#666;font-size:0.8rem;">Shaded: evidence sentences · '
                   'bold underlined: lexicon terms · hover a highlight to see its frames</div>',

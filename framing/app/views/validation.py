@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from framing.app.files import inside, safe_name
 from framing.validate.labels import AnnotationStore, LabelError, read_labels
 from framing.validate.report import analysis_predictions, model_predictions, validation_tables
 
@@ -52,7 +53,7 @@ def _load_model(path: str):
 
 def _import(store, codebook, upload) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / upload.name
+        path = inside(Path(tmp), safe_name(upload.name))  # a client-chosen name never leaves tmp
         path.write_bytes(upload.getvalue())
         try:
             labels = read_labels(path, codebook=codebook)

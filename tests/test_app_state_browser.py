@@ -86,6 +86,15 @@ def _sidebar_text(page) -> str:
     return page.get_by_test_id("stSidebar").inner_text()
 
 
+def _sidebar_shows(page, text: str, present: bool = True) -> None:
+    """Wait (up to a minute: a loaded machine reruns slowly) until the sidebar does or does not show ``text``."""
+    sidebar = page.get_by_test_id("stSidebar")
+    if present:
+        expect(sidebar).to_contain_text(text, timeout=60_000)
+    else:
+        expect(sidebar).not_to_contain_text(text, timeout=60_000)
+
+
 def _expander_title(page, frame_id: str) -> str:
     return page.get_by_test_id("stExpander").filter(has_text=f"({frame_id})").first.locator("summary").inner_text()
 
@@ -105,15 +114,15 @@ def test_edit_switch_codebook_and_come_back_the_edit_is_there(page, server):
     n = int(before.split("—")[1].split("prototypes")[0])
     _add_prototype(page, "state_proxy", PROTO)
     assert f"— {n + 1} prototypes" in _expander_title(page, "state_proxy")
-    assert "edited" in _sidebar_text(page)
+    _sidebar_shows(page, "edited")
 
     _choose(page, "Codebook", "policy-frames")
-    assert "edited" not in _sidebar_text(page)
+    _sidebar_shows(page, "edited", present=False)
     assert page.get_by_test_id("stExpander").filter(has_text="(state_proxy)").count() == 0
 
     _choose(page, "Codebook", "south-asia-security")
     assert f"— {n + 1} prototypes" in _expander_title(page, "state_proxy")
-    assert "edited" in _sidebar_text(page)
+    _sidebar_shows(page, "edited")
     page.screenshot(path=str(SHOTS / "state-codebook.png"), full_page=True)
 
     # dropping the draft takes two clicks
@@ -124,7 +133,7 @@ def test_edit_switch_codebook_and_come_back_the_edit_is_there(page, server):
     page.get_by_role("button", name="Yes, discard").click()
     settle(page, 800)
     assert f"— {n} prototypes" in _expander_title(page, "state_proxy")
-    assert "edited" not in _sidebar_text(page)
+    _sidebar_shows(page, "edited", present=False)
 
 
 def test_rejected_weight_keeps_the_frame_picker(page, server):
@@ -198,13 +207,13 @@ def test_upload_survives_a_reload_and_events_link_the_source(page, server, tmp_p
     page.get_by_text("Open now: border-stories.jsonl").wait_for()
     settle(page)
     assert "?s=" in page.url
-    assert "border-stories.jsonl" in _sidebar_text(page)
+    _sidebar_shows(page, "border-stories.jsonl")
 
     page.reload()
     page.get_by_role("heading", name="Corpus").first.wait_for(timeout=60_000)
     settle(page)
     assert page.get_by_text("Open now: border-stories.jsonl").count() == 1, "the reload lost the upload"
-    assert "2 articles · 2 outlets" in _sidebar_text(page)
+    _sidebar_shows(page, "2 articles · 2 outlets")
     page.get_by_text("Ingest report").wait_for()
     page.screenshot(path=str(SHOTS / "state-corpus.png"), full_page=True)
 

@@ -82,8 +82,13 @@ def test_score_batch_tables(articles, codebook, hashing_encoder):
     assert list(scores.columns) == [
         "article_id", "outlet", "published", "title", "event_id", "relevance", "frame:siege", "frame:proxy",
         "axis:siege_vs_proxy", "axis:siege_vs_proxy:lo", "axis:siege_vs_proxy:hi",
-        "axis:siege_vs_proxy:intensity", "axis:siege_vs_proxy:relevance", "off_topic"]
+        "axis:siege_vs_proxy:intensity", "axis:siege_vs_proxy:relevance", "axis:siege_vs_proxy:leaning",
+        "axis:siege_vs_proxy:leaning_p", "off_topic"]
     assert scores["article_id"].tolist() == ["a0", "a1", "a2", "a3"]
+    assert set(scores["axis:siege_vs_proxy:leaning"]) <= {"siege", "proxy", "neutral"}
+    p = scores["axis:siege_vs_proxy:leaning_p"]
+    assert p.dropna().between(0, 1).all()
+    assert (p.isna() == scores["axis:siege_vs_proxy"].isna()).all()   # no probability without sentences
     frames = scores[["frame:siege", "frame:proxy"]].to_numpy()
     assert np.all((frames >= 0) & (frames <= 1))
     axis = scores["axis:siege_vs_proxy"].to_numpy()

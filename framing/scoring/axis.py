@@ -211,10 +211,13 @@ class AxisScorer(TransformerMixin, BaseEstimator):
                 raise ValueError(f"{name}={value!r}: expected a positive number")
         a_mean, b_mean = float((A @ self.axis_).mean()), float((B @ self.axis_).mean())
         if self.balanced:
+            # each pole's distance beyond the neutral zone, measured from the neutral sentences'
+            # mean (not from the baseline in use), so it does not depend on the baseline mode
             floor = 0.1 * (a_mean - b_mean) / 2.0
-            self.scale_ = float(self.scale) if self.scale is not None else max(a_mean - self.baseline_ - zone, floor)
-            self.scale_b_ = float(self.scale_b) if self.scale_b is not None else max(
-                self.baseline_ - b_mean - zone, floor)
+            anchor = float(np.mean(self.neutral_.astype(np.float64) @ self.axis_)) \
+                if self.neutral_ is not None else self.baseline_
+            self.scale_ = float(self.scale) if self.scale is not None else max(a_mean - anchor - zone, floor)
+            self.scale_b_ = float(self.scale_b) if self.scale_b is not None else max(anchor - b_mean - zone, floor)
         else:
             self.scale_ = float(self.scale) if self.scale is not None else (a_mean - b_mean) / 2.0
             self.scale_b_ = self.scale_

@@ -191,3 +191,44 @@ def test_role_features_nan_for_unscorable(encoder, book):
     m = anchor_mentions(pd.DataFrame({"article_id": ["a"], "start": [0], "end": [3]}), {}, book)
     f = role_features(m, {}, book, encoder)
     assert not f.ok.any() and np.isnan(f.similarity).all()
+
+
+def test_role_classifier_is_an_estimator():
+    from sklearn.base import clone
+    from sklearn.exceptions import NotFittedError
+
+    from framing.roles.scoring import RoleClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 4))
+    y = np.where(X[:, 0] > 0.5, "antagonist", np.where(X[:, 0] < -0.5, "innocent", "protagonist"))
+    model = RoleClassifier(C=1.0)
+    assert clone(model).get_params()["C"] == 1.0
+    with pytest.raises(NotFittedError):
+        model.predict(X)
+    assert model.fit(X, y) is model
+    assert (model.predict(X) == y).mean() > 0.8
+    assert RoleClassifier().fit(X, y).predict_proba(X).shape == (60, 3)
+    with pytest.raises(ValueError, match="-1"):
+        RoleClassifier(C=-1).fit(X, y)
+
+
+def test_role_shares_and_differences_on_a_hand_table():
+    from framing.roles.compare import role_differences, role_shares
+
+    rows = pd.DataFrame({
+        "actor": ["A"] * 8, "part_of": ["A"] * 8, "outlet": ["o1"] * 4 + ["o2"] * 4,
+        "role": ["innocent"] * 4 + ["antagonist"] * 3 + ["innocent"],
+        "role:none": 0.0, "role:protagonist": 0.0,
+        "role:antagonist": [0.1] * 4 + [0.8] * 3 + [0.2], "role:innocent": [0.9] * 4 + [0.2] * 3 + [0.8],
+    })
+    shares = role_shares(rows, n_boot=200)
+    o1 = shares[(shares["group"] == "o1") & (shares["role"] == "innocent")].iloc[0]
+    o2 = shares[(shares["group"] == "o2") & (shares["role"] == "antagonist")].iloc[0]
+    assert o1["share"] == 1.0 and o1["ci_low"] == 1.0 and o1["n"] == 4
+    assert o2["share"] == 0.75 and o2["ci_low"] <= 0.75 <= o2["ci_high"]
+    diffs = role_differences(rows, n_perm=200)
+    d = diffs[diffs["role"] == "antagonist"].iloc[0]
+    assert d["difference"] == pytest.approx(-0.75) and 0 < d["p_value"] <= 1 and d["q_value"] >= d["p_value"]
+    # exact: 70 splits, C(8,4); |diff| >= 0.75 in 2*C(4,3)*... splits: p is small but not zero
+    assert d["p_value"] < 0.2

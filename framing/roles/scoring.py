@@ -27,6 +27,7 @@ regression on the masked-sentence embedding plus the same features.
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -69,6 +70,8 @@ class RoleFeatures:
     sentences, masked : list of str, length n
     embeddings : ndarray of shape (n, dim)
         The masked sentences' vectors.
+    context : ndarray of shape (n, dim)
+        The unmasked sentences' vectors (the supervised classifier may learn who is named).
     similarity : ndarray of shape (n, n_roles)
     fine_similarity : ndarray of shape (n, n_fine)
     cues, lexicon : ndarray of shape (n, n_roles)
@@ -83,6 +86,7 @@ class RoleFeatures:
     sentences: list
     masked: list
     embeddings: np.ndarray
+    context: np.ndarray
     similarity: np.ndarray
     fine_similarity: np.ndarray
     cues: np.ndarray
@@ -92,8 +96,9 @@ class RoleFeatures:
     ok: np.ndarray
 
     def matrix(self, embeddings: bool = True) -> np.ndarray:
-        """Supervised features: ``[embedding,] similarity, fine_similarity, cues, lexicon``, shape (n, k)."""
-        parts = ([self.embeddings] if embeddings else []) + [
+        """Supervised features: ``[embedding, context,] similarity, fine_similarity, cues, lexicon, neutral,
+        locative``, shape (n, k)."""
+        parts = ([self.embeddings, self.context] if embeddings else []) + [
             self.similarity, self.fine_similarity, np.tanh(self.cues / 3.0), np.tanh(self.lexicon / 3.0),
             self.neutral[:, None], self.locative[:, None]]
         return np.hstack(parts)
@@ -188,8 +193,10 @@ def role_features(mentions: pd.DataFrame, texts: dict[str, str], codebook: Codeb
     vectors = embed_sentences([masked[i] for i in idx], encoder, cache)
     dim = vectors.shape[1] if vectors.ndim == 2 and len(vectors) else dim
     embeddings = np.full((n, dim), np.nan, dtype=np.float32)
+    context = np.full((n, dim), np.nan, dtype=np.float32)
     if len(idx):
         embeddings[idx] = vectors
+        context[idx] = embed_sentences([sentences[i] for i in idx], encoder, cache)
     protos, owner = _prototype_vectors(roles, encoder, cache)
     similarity = np.full((n, len(roles)), np.nan)
     similarity[idx] = _max_sim(vectors, protos, owner, len(roles))
@@ -215,7 +222,7 @@ def role_features(mentions: pd.DataFrame, texts: dict[str, str], codebook: Codeb
     nprotos = embed_sentences(list(NEUTRAL_PROTOTYPES), encoder, cache)
     if len(idx):
         neutral[idx] = (vectors @ nprotos.T).max(axis=1)
-    return RoleFeatures(sentences, masked, embeddings, similarity, fine_similarity, cues, lexicon, neutral,
+    return RoleFeatures(sentences, masked, embeddings, context, similarity, fine_similarity, cues, lexicon, neutral,
                         locative, ok)
 
 
@@ -269,7 +276,7 @@ class RoleScorer(BaseEstimator):
     --------
     >>> import numpy as np
     >>> from framing.roles.scoring import RoleFeatures, RoleScorer
-    >>> f = RoleFeatures([""], [""], np.zeros((1, 2)), np.array([[0.2, 0.6, 0.3]]), np.zeros((1, 0)),
+    >>> f = RoleFeatures([""], [""], np.zeros((1, 2)), np.zeros((1, 2)), np.array([[0.2, 0.6, 0.3]]), np.zeros((1, 0)),
     ...                  np.zeros((1, 3)), np.zeros((1, 3)), np.array([0.4]), np.array([0.0]), np.array([True]))
     >>> RoleScorer().predict_proba(f).argmax(axis=1).tolist()   # columns: none, role 1, 2, 3
     [2]
@@ -314,14 +321,15 @@ class RoleClassifier(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    C : float, default 1.0
-        Inverse regularisation strength.
+    C : float or "auto", default "auto"
+        Inverse regularisation strength; "auto" picks it from ``Cs`` by 3-fold CV on the
+        training data (``LogisticRegressionCV``).
     class_weight : str or None, default "balanced"
     max_iter : int, default 2000
     random_state : int, default 0
     """
 
-    def __init__(self, C: float = 1.0, class_weight: str | None = "balanced", max_iter: int = 2000,
+    def __init__(self, C="auto", class_weight: str | None = "balanced", max_iter: int = 2000,
                  random_state: int = 0):
         self.C = C
         self.class_weight = class_weight
@@ -329,7 +337,7 @@ class RoleClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X, y) -> "RoleClassifier":
-        from sklearn.linear_model import LogisticRegression
+        from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
@@ -337,9 +345,18 @@ class RoleClassifier(ClassifierMixin, BaseEstimator):
         y = np.asarray(y)
         if len(X) != len(y):
             raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
-        self.model_ = make_pipeline(StandardScaler(), LogisticRegression(
-            C=self.C, class_weight=self.class_weight, max_iter=self.max_iter, random_state=self.random_state))
-        self.model_.fit(X, y)
+        if self.C == "auto":
+            lr = LogisticRegressionCV(Cs=[0.001, 0.003, 0.01, 0.03, 0.1], cv=3, class_weight=self.class_weight,
+                                      max_iter=self.max_iter, random_state=self.random_state)
+        elif isinstance(self.C, (int, float)) and self.C > 0:
+            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                                    random_state=self.random_state)
+        else:
+            raise ValueError(f"C must be a positive number or 'auto', got {self.C!r}")
+        self.model_ = make_pipeline(StandardScaler(), lr)
+        with warnings.catch_warnings():  # scikit-learn's notices of changing defaults, not about this fit
+            warnings.simplefilter("ignore", FutureWarning)
+            self.model_.fit(X, y)
         self.classes_ = self.model_.classes_
         return self
 
@@ -348,6 +365,7 @@ class RoleClassifier(ClassifierMixin, BaseEstimator):
         return self.model_.predict_proba(np.asarray(X, dtype=np.float64))
 
     def predict(self, X) -> np.ndarray:
+        check_is_fitted(self, "model_")
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 

@@ -24,10 +24,17 @@ _ID_RE = re.compile(r"^[a-z][a-z0-9_\-]*$")
 log = logging.getLogger(__name__)
 
 #: Keys the schema knows; anything else is reported (logged) as a probable typo.
-_TOP_KEYS = {"id", "name", "description", "version", "frames", "axes", "entities", "reference"}
+_TOP_KEYS = {"id", "name", "description", "version", "frames", "axes", "entities", "reference", "roles"}
 _FRAME_KEYS = {"id", "label", "description", "prototypes", "lexicon", "counter_examples"}
 _AXIS_KEYS = {"id", "label", "pole_a", "pole_b", "description", "neutral"}
-_ENTITY_KEYS = {"name", "aliases", "type"}
+_ENTITY_KEYS = {"name", "aliases", "type", "part_of"}
+_ROLE_KEYS = {"id", "label", "description", "aliases", "prototypes", "lexicon", "cues", "fine_roles"}
+#: Dependency cues of a role: lemmas of the words the actor is the subject (agent) or the
+#: object (patient) of, or the possessor of ("X's crackdown").
+CUE_KINDS = ("subject_of", "object_of", "possessor_of")
+#: The placeholder an actor is masked with in role prototypes and in scored sentences.
+ROLE_PLACEHOLDER = "X"
+_PLACEHOLDER_RE = re.compile(rf"(?<![\w-]){ROLE_PLACEHOLDER}(?![\w-])")
 
 
 class CodebookError(ValueError):
@@ -63,11 +70,36 @@ class Axis:
 
 @dataclass
 class Entity:
-    """An actor of the codebook's gazetteer (used for event matching and evidence)."""
+    """An actor of the codebook's gazetteer (event matching, evidence, role mentions).
+
+    ``part_of`` names another entity this one belongs to (the ISI is part of Pakistan), so
+    role shares can be rolled up from agencies and armies to the state.
+    """
 
     name: str
     aliases: list[str] = field(default_factory=list)
     type: str = ""
+    part_of: str = ""
+
+
+@dataclass
+class Role:
+    """A role an actor can be cast in (``protagonist``, ``antagonist``, ``innocent``, or a fine role).
+
+    ``prototypes`` are sentences with the actor masked as ``X`` ("X shelled the villages");
+    ``cues`` map a dependency relation (:data:`CUE_KINDS`) to lemmas with weights;
+    ``lexicon`` is a weighted list of words of the sentence that point to the role;
+    ``aliases`` are other names of the role in coded data (``hero`` for protagonist).
+    """
+
+    id: str
+    label: str
+    description: str
+    prototypes: list[str]
+    lexicon: dict[str, float] = field(default_factory=dict)
+    cues: dict[str, dict[str, float]] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)
+    fine_roles: list["Role"] = field(default_factory=list)
 
 
 @dataclass
@@ -89,6 +121,7 @@ class Codebook:
     entities: list[Entity] = field(default_factory=list)
     reference: list[str] = field(default_factory=list)
     version: str = "1"
+    roles: list[Role] = field(default_factory=list)
     source: str = field(default="", compare=False)
 
     # ------------------------------------------------------------------ access
@@ -105,6 +138,38 @@ class Codebook:
             if f.id == frame_id:
                 return f
         raise KeyError(f"codebook {self.id!r} has no frame {frame_id!r}; frames: {self.frame_ids}")
+
+    @property
+    def role_ids(self) -> list[str]:
+        """Ids of the main roles (empty when the codebook has no ``roles`` section)."""
+        return [r.id for r in self.roles]
+
+    @property
+    def fine_role_ids(self) -> list[str]:
+        """Ids of all fine roles, main role by main role."""
+        return [f.id for r in self.roles for f in r.fine_roles]
+
+    def role(self, role_id: str) -> Role:
+        """A main role by id."""
+        for r in self.roles:
+            if r.id == role_id:
+                return r
+        raise KeyError(f"codebook {self.id!r} has no role {role_id!r}; roles: {self.role_ids}")
+
+    def role_for_label(self, label: str) -> str:
+        """The main-role id a coded label stands for: its id or one of its aliases (``hero``).
+
+        Raises
+        ------
+        ValueError
+            When ``label`` names no main role of the codebook.
+        """
+        key = " ".join(str(label).split()).lower()
+        for r in self.roles:
+            if key == r.id or key in (a.lower() for a in r.aliases):
+                return r.id
+        known = sorted({r.id for r in self.roles} | {a.lower() for r in self.roles for a in r.aliases})
+        raise ValueError(f"role label {label!r} names no role of codebook {self.id!r} (known: {', '.join(known)})")
 
     def axis(self, axis_id: str) -> Axis:
         for a in self.axes:
@@ -163,7 +228,9 @@ class Codebook:
             "axes": [{k: v for k, v in asdict(a).items() if k != "neutral" or v} for a in self.axes],
         }
         if self.entities:
-            out["entities"] = [asdict(e) for e in self.entities]
+            out["entities"] = [{k: v for k, v in asdict(e).items() if k != "part_of" or v} for e in self.entities]
+        if self.roles:
+            out["roles"] = [_role_dict(r) for r in self.roles]
         if self.reference:
             out["reference"] = list(self.reference)
         return out
@@ -191,6 +258,20 @@ def _check_shared_prototypes(frames: list[Frame], source: str) -> None:
             other = owner.setdefault(p.lower(), f.id)
             if other != f.id:
                 log.warning("%s: frame %r.prototypes: %r is also a prototype of frame %r", source, f.id, p, other)
+
+
+def _role_dict(role: Role) -> dict:
+    out = {"id": role.id, "label": role.label, "description": role.description}
+    if role.aliases:
+        out["aliases"] = list(role.aliases)
+    out["prototypes"] = list(role.prototypes)
+    if role.lexicon:
+        out["lexicon"] = dict(role.lexicon)
+    if role.cues:
+        out["cues"] = {k: dict(v) for k, v in role.cues.items()}
+    if role.fine_roles:
+        out["fine_roles"] = [_role_dict(f) for f in role.fine_roles]
+    return out
 
 
 def builtin_ids() -> list[str]:
@@ -327,7 +408,13 @@ def _parse(data: Any, source: str) -> Codebook:
         _require(isinstance(aliases, list), source, f"{where}.aliases", "expected a list of names")
         names = [_text(a, source, f"{where}.aliases[{j}]").strip() for j, a in enumerate(aliases)]
         entities.append(Entity(name=raw["name"].strip(), aliases=[a for a in names if a],
-                               type=_text(raw.get("type"), source, f"{where}.type")))
+                               type=_text(raw.get("type"), source, f"{where}.type"),
+                               part_of=_text(raw.get("part_of"), source, f"{where}.part_of").strip()))
+    known_names = {e.name for e in entities}
+    for e in entities:
+        _require(not e.part_of or (e.part_of in known_names and e.part_of != e.name), source,
+                 f"entity {e.name!r}.part_of", f"unknown entity {e.part_of!r} (part_of names another entity)")
+    roles = _roles(data.get("roles"), source)
     _check_shared_prototypes(frames, source)
     return Codebook(
         id=cid,
@@ -338,5 +425,67 @@ def _parse(data: Any, source: str) -> Codebook:
         entities=entities,
         reference=_str_list(data.get("reference"), source, "reference", allow_empty=True),
         version=_text(data.get("version", "1"), source, "version", "1"),
+        roles=roles,
         source=source,
     )
+
+
+def _cues(value: Any, source: str, where: str) -> dict[str, dict[str, float]]:
+    if value is None:
+        return {}
+    _require(isinstance(value, dict), source, where,
+             f"expected a mapping with any of {', '.join(CUE_KINDS)}, got {type(value).__name__}")
+    out = {}
+    for kind, lemmas in value.items():
+        _require(kind in CUE_KINDS, source, f"{where}.{kind}", f"unknown cue kind (known: {', '.join(CUE_KINDS)})")
+        out[kind] = _lexicon(lemmas, source, f"{where}.{kind}")
+    return out
+
+
+def _role(raw: Any, source: str, where: str, seen: set[str], *, fine: bool) -> Role:
+    _require(isinstance(raw, dict), source, where, "expected a mapping with id, description, prototypes")
+    rid = raw.get("id")
+    _require(isinstance(rid, str) and bool(_ID_RE.match(rid or "")), source, f"{where}.id",
+             f"expected a lower-case identifier, got {rid!r}")
+    name = f"role {rid!r}"
+    _require(rid != "none", source, f"{name}.id", "'none' is reserved (it is the answer 'no clear role')")
+    _require(rid not in seen, source, f"{name}.id", "duplicate role id")
+    seen.add(rid)
+    _warn_unknown(raw, _ROLE_KEYS - ({"fine_roles"} if fine else set()), source, name)
+    prototypes = _str_list(raw.get("prototypes"), source, f"{name}.prototypes", allow_empty=False)
+    for i, p in enumerate(prototypes):
+        _require(bool(_PLACEHOLDER_RE.search(p)), source, f"{name}.prototypes[{i}]",
+                 f"a role prototype names the actor as {ROLE_PLACEHOLDER!r} (e.g. 'X shelled the villages'), got {p!r}")
+    aliases = raw.get("aliases") or []
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    _require(isinstance(aliases, list), source, f"{name}.aliases", "expected a list of labels")
+    fine_raw = raw.get("fine_roles") or []
+    _require(isinstance(fine_raw, list), source, f"{name}.fine_roles", "expected a list of fine roles")
+    return Role(
+        id=rid,
+        label=_text(raw.get("label"), source, f"{name}.label", rid.replace("_", " ")),
+        description=_text(raw.get("description"), source, f"{name}.description"),
+        prototypes=prototypes,
+        lexicon=_lexicon(raw.get("lexicon"), source, f"{name}.lexicon"),
+        cues=_cues(raw.get("cues"), source, f"{name}.cues"),
+        aliases=[_text(a, source, f"{name}.aliases[{j}]").strip() for j, a in enumerate(aliases)],
+        fine_roles=[] if fine else [_role(f, source, f"{name}.fine_roles[{j}]", seen, fine=True)
+                                    for j, f in enumerate(fine_raw)],
+    )
+
+
+def _roles(value: Any, source: str) -> list[Role]:
+    """The optional ``roles`` section: main roles, each with its fine roles."""
+    if value is None:
+        return []
+    _require(isinstance(value, list), source, "roles",
+             f"expected a list of roles (mappings with id, description, prototypes), got {type(value).__name__}")
+    seen: set[str] = set()
+    roles = [_role(raw, source, f"roles[{i}]", seen, fine=False) for i, raw in enumerate(value)]
+    labels: dict[str, str] = {}
+    for r in roles:
+        for label in [r.id, *r.aliases]:
+            other = labels.setdefault(label.lower(), r.id)
+            _require(other == r.id, source, f"role {r.id!r}.aliases", f"label {label!r} also names role {other!r}")
+    return roles

@@ -10,6 +10,7 @@ from framing.cli import ingest_cmd  # noqa: F401
 from framing.cli import analyse_cmd  # noqa: F401
 from framing.cli import events_cmd  # noqa: F401
 from framing.cli import validate_cmd  # noqa: F401
+from framing.cli import roles_cmd  # noqa: F401
 
 
 def main() -> None:

@@ -109,6 +109,7 @@ def analyse(corpus, codebook: str | Path | Codebook = "south-asia-security", *, 
         if opened and store_obj is not None:
             store_obj.close()
     result.inputs = inputs
+    result.encoder = encoder  # for result.roles
     return result
 
 

@@ -73,18 +73,22 @@ class Results:
         The results folder the tables live in (comparisons are cached there).
     memory_limit : str, default "512MB"
         DuckDB's buffer-pool limit.
+    encoder : Encoder, optional
+        The encoder of the run, for :attr:`roles` (default: :func:`framing.encoders.get_encoder`
+        on ``encoder_id`` when it names a built-in model).
     """
 
     def __init__(self, tables: Mapping[str, pd.DataFrame | Path], *, codebook, settings, calibration,
                  encoder_id: str, doc_vectors=None, engine: dict | None = None, n_sentences: int | None = None,
                  inputs: list[str] | None = None, seconds: dict | None = None, folder: Path | None = None,
-                 memory_limit: str = "512MB"):
+                 memory_limit: str = "512MB", encoder=None):
         if "scores" not in tables:
             raise ValueError(f"a Results needs a scores table (got {sorted(tables)})")
         self.codebook = codebook
         self.settings = settings
         self.calibration = calibration
         self.encoder_id = encoder_id
+        self.encoder = encoder
         self.engine = dict(engine or {"name": "local"})
         self.inputs = list(inputs or [])
         self.seconds = dict(seconds or {})
@@ -424,9 +428,24 @@ class Results:
             self.set_table("events", events)
 
     # ------------------------------------------------------------------ comparison
-    def compare(self, by: str = "outlet", *, outlets=None, **kw):
-        """Compare outlets (or events) side by side: :func:`framing.compare.compare` over these
-        scores and texts, with this run's manifest as provenance."""
+    def compare(self, by: str = "outlet", *, target: str = "frames", outlets=None, **kw):
+        """Compare outlets (or events) side by side.
+
+        Parameters
+        ----------
+        by : str, default "outlet"
+        target : {"frames", "roles"}, default "frames"
+            ``frames``: :func:`framing.compare.compare` over these scores and texts, with this
+            run's manifest as provenance (a ``Comparison``). ``roles``: the role shares and
+            outlet differences of :attr:`roles` (:func:`framing.roles.results.role_comparison`),
+            a dict ``{"role_shares": DataFrame, "role_differences": DataFrame}``; ``kw`` may
+            hold ``level`` (``actor`` or ``part_of``), ``actors``, ``encoder``, ``model``.
+        outlets : list of str, optional
+        """
+        if target == "roles":
+            return self.role_comparison(by=by, outlets=outlets, **kw)
+        if target != "frames":
+            raise ValueError(f"target must be 'frames' or 'roles', got {target!r}")
         from framing.compare import compare
 
         scores = self.scores if outlets is None else self.query(
@@ -467,6 +486,40 @@ class Results:
         self._cache[key] = tables
         return tables
 
+    # ------------------------------------------------------------------ roles
+    @property
+    def roles(self) -> pd.DataFrame:
+        """One row per actor mention (the columns of ``framing roles``): who each article
+        casts as protagonist, antagonist or innocent, with the results' codebook and encoder.
+
+        Computed on first use (spaCy + the encoder), then kept in memory and, for a results
+        folder, in ``DIR/roles.parquet``. :meth:`role_table` takes another encoder or a
+        trained role model.
+        """
+        return self.role_table()
+
+    def role_table(self, encoder=None, *, model=None, cache=None) -> pd.DataFrame:
+        """:attr:`roles` with an explicit encoder, trained role model or embedding cache
+        (see :func:`framing.roles.results.role_table`)."""
+        from framing.roles.results import role_table
+
+        with self._lock:
+            return role_table(self, encoder, model=model, cache=cache)
+
+    def role_comparison(self, *, by: str = "outlet", outlets=None, level: str = "actor", actors=None,
+                        encoder=None, model=None, **kw) -> dict[str, pd.DataFrame]:
+        """``{"role_shares", "role_differences"}`` of :attr:`roles` by outlet (or event, …),
+        computed once per (outlets, by, level, actors) and kept in memory."""
+        from framing.roles.results import model_key, role_comparison
+
+        outlets = sorted(map(str, outlets)) if outlets is not None else None
+        key = ("role_comparison", tuple(outlets or ()), by, level, tuple(actors or ()), str(encoder),
+               model_key(model), tuple(sorted(kw.items())))
+        if key not in self._cache:
+            rows = self.role_table(encoder, model=model)
+            self._cache[key] = role_comparison(rows, by=by, level=level, outlets=outlets, actors=actors, **kw)
+        return self._cache[key]
+
     # ------------------------------------------------------------------ provenance / export
     def manifest(self) -> dict:
         """Provenance of these numbers: versions, encoder, codebook hash, settings, calibration,
@@ -489,10 +542,18 @@ class Results:
         }
 
     def export(self, path: str | Path, format: str | None = None, *, long: bool = False,
-               comparison: bool = True, outlets=None, neutralise_formulas: bool = True) -> list[Path]:
+               comparison: bool = True, outlets=None, neutralise_formulas: bool = True,
+               roles: bool | None = None) -> list[Path]:
         """Write every table (scores with events, evidence, events, the outlet comparison:
         means, differences, distinctive terms, prevalence, coverage — of ``outlets``, default
         all; components with ``long=True``) and ``manifest.json``.
+
+        ``roles=True`` adds the actor-role tables ``roles`` (one row per mention),
+        ``role_shares`` and ``role_differences`` (by outlet). They cost a spaCy parse and an
+        embedding per mention, so the default (``None``) adds them only when the codebook has
+        roles, the corpus has fewer than 2,000 articles
+        (:data:`framing.roles.results.ROLES_EXPORT_MAX_ARTICLES`) and the encoder is known;
+        ``roles=True`` on a codebook without roles is a ``ValueError``.
 
         Parquet or CSV into a folder is streamed by DuckDB (memory bounded whatever the
         corpus size); other formats load the tables and go through
@@ -506,12 +567,32 @@ class Results:
         path = Path(path)
         fmt = (format or path.suffix.lstrip(".") or "csv").lower()
         extra = dict(self.comparison(outlets)) if comparison else {}
+        extra.update(self._role_exports(roles, outlets))
         if fmt in ("parquet", "csv") and not path.suffix:
             return self._export_streamed(path, names, fmt, extra, neutralise_formulas)
         tables = {name: (self.scores if name == "scores" else self._table(name)) for name in names}
         tables.update(extra)
         return export_tables(tables, path, format=format, manifest=self.manifest(),
                              neutralise_formulas=neutralise_formulas)
+
+    def _role_exports(self, roles: bool | None, outlets) -> dict[str, pd.DataFrame]:
+        from framing.roles.results import ROLES_EXPORT_MAX_ARTICLES
+
+        if roles is None:
+            if not self.codebook.roles or self.n_articles >= ROLES_EXPORT_MAX_ARTICLES:
+                return {}
+            try:
+                rows = self.roles
+            except ValueError as exc:  # e.g. an encoder this process cannot rebuild
+                log.warning("export without the roles tables: %s", exc)
+                return {}
+        elif roles:
+            rows = self.roles  # ValueError when the codebook has no roles
+        else:
+            return {}
+        if outlets is not None:
+            rows = rows[rows["outlet"].astype(str).isin(list(map(str, outlets)))]
+        return {"roles": rows, **self.role_comparison(outlets=outlets)}
 
     def _export_streamed(self, folder: Path, names: list[str], fmt: str, extra: dict,
                          neutralise_formulas: bool) -> list[Path]:

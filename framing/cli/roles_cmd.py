@@ -58,6 +58,8 @@ def roles_command(
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help="csv|xlsx|parquet|json|md|tex (default: suffix)."),
     no_ner: bool = typer.Option(False, "--no-ner", help="Only gazetteer actors (no spaCy named entities)."),
     encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default) or a model dir."),
+    model_dir: Optional[Path] = typer.Option(None, "--model", help="A role model trained with `framing train-roles` "
+                                             "(default: zero-shot)."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
     raw_cells: bool = typer.Option(False, "--raw-cells", help=RAW_CELLS_HELP),
@@ -86,12 +88,18 @@ def roles_command(
             _fail("no articles found in the input")
         store = _open_store(db, no_cache)
         model = resolve_encoder(encoder)
-        rows = score_roles(corpus, book, encoder=model, cache=store, mentions=given, ner=not no_ner)
+        trained = None
+        if model_dir is not None:
+            from framing.roles.training import load_role_model
+
+            trained = load_role_model(model_dir)
+        rows = score_roles(corpus, book, encoder=model, cache=store, mentions=given, ner=not no_ner, model=trained)
         unscored = int((rows["reason"].fillna("") != "").sum())
         summary = (f"{len(rows)} mention(s) in {len(corpus)} article(s); roles: "
                    + ", ".join(f"{k} {v}" for k, v in rows["role"].value_counts().items()))
         if out is not None:
             manifest = {"encoder": model.model_id, "codebook": {"id": book.id, "sha256": book.sha256},
+                        "model": trained.meta_ if trained is not None else "zero-shot",
                         "inputs": file_manifest(list(paths or []) + ([mentions] if mentions else [])),
                         "n_articles": len(corpus), "n_mentions": len(rows), "n_unscored": unscored}
             written = export_tables({"roles": rows}, out, format=fmt, manifest=manifest,
@@ -113,3 +121,72 @@ def roles_command(
                    f"exit code {EXIT_UNSCORED})", err=True)
         raise typer.Exit(EXIT_UNSCORED)
     finish_with_skips(corpus.report)
+
+
+def _cv_lines(cv: dict) -> list[str]:
+    lo, hi = cv["macro_f1_ci"]
+    alo, ahi = cv["accuracy_ci"]
+    lines = [f"{cv['n_splits']}-fold CV on {cv['n']} mention(s): macro-F1 {cv['macro_f1']:.3f} "
+             f"[95% CI {lo:.3f}, {hi:.3f}], accuracy {cv['accuracy']:.3f} [{alo:.3f}, {ahi:.3f}]"]
+    lines += [f"  F1 {role}: {f1:.3f}" for role, f1 in cv["per_role"].items()]
+    return lines
+
+
+@app.command("train-roles")
+def train_roles_command(
+    labels: List[Path] = typer.Argument(..., metavar="LABELS...",
+                                        help="CSV/JSONL of coded mentions: article_id,start,end[,mention],role"
+                                             "[,fine_role] (role: an id, hero/villain/victim, or none)."),
+    codebook: str = typer.Option("entity-roles", "--codebook", "-c", help="Codebook id or YAML file with roles."),
+    corpus: Optional[List[Path]] = typer.Option(None, "--corpus", help="Article files the mentions point into "
+                                                "(default: the demo corpus)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Model directory (weights.safetensors, config.json, "
+                                                      "meta.json)."),
+    folds: int = typer.Option(5, "--cv", help="K-fold cross-validation before the final fit (0 = skip)."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default) or a model dir."),
+    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
+    random_state: int = typer.Option(0, "--seed", help="Random seed (folds, bootstrap)."),
+) -> None:
+    """Train the supervised role model on coded mentions, print its CV figures and save it."""
+    from framing.cli.events_cmd import _open_store
+
+    if folds == 1 or folds < 0:
+        _fail(f"--cv must be 0 (skip) or at least 2, got {folds}")
+    if db is not None and no_cache:
+        _fail("--db and --no-cache exclude each other")
+    store = None
+    try:
+        import pandas as pd
+
+        from framing.codebook import Codebook
+        from framing.encoders import resolve_encoder
+        from framing.ingest import load
+        from framing.roles.training import read_coded_mentions, save_role_model, train_role_model
+
+        book = Codebook.load(codebook)
+        if not book.roles:
+            _fail(f"codebook {book.id!r} has no roles section (try --codebook entity-roles)")
+        coded = pd.concat([read_coded_mentions(p, book) for p in labels], ignore_index=True)
+        articles = load([str(p) for p in corpus] if corpus else None)
+        if len(articles) == 0:
+            _fail("no articles found in --corpus")
+        store = _open_store(db, no_cache)
+        model_encoder = resolve_encoder(encoder)
+        model, report = train_role_model(articles, book, coded, model_encoder, store, n_splits=max(folds, 2),
+                                         random_state=random_state, cv=folds >= 2)
+        if report["not_located"]:
+            for reason, n in list(report["not_located"].items())[:5]:
+                typer.echo(f"not located: {n} mention(s): {reason}", err=True)
+        typer.echo(f"{report['n_used']} of {report['n_coded']} coded mention(s) used; roles: "
+                   + ", ".join(f"{k} {v}" for k, v in report["class_counts"].items()))
+        if report["cv"] is not None:
+            for line in _cv_lines(report["cv"]):
+                typer.echo(line)
+        path = save_role_model(model, out)
+        typer.echo(f"saved {path} (use it with `framing roles ... --codebook {book.id} --model {path}`)")
+    except (ValueError, OSError, KeyError) as exc:
+        _fail(str(exc).strip("'\""))
+    finally:
+        if store is not None:
+            store.close()

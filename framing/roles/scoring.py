@@ -368,6 +368,12 @@ class RoleClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "model_")
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
+    def save(self, path, *, name: str | None = None):
+        """Write the fitted model as safetensors + JSON (:func:`framing.roles.training.save_role_model`)."""
+        from framing.roles.training import save_role_model
+
+        return save_role_model(self, path, name=name)
+
 
 # ---------------------------------------------------------------------- one entry point
 def _articles_of(source):
@@ -445,6 +451,9 @@ def score_roles(source, codebook="south-asia-security", *, encoder=None, cache=N
     n = len(found)
     main = np.full((n, len(role_ids)), np.nan)
     p_none = np.full(n, np.nan)
+    trained_with = getattr(model, "encoder_id_", None)
+    if model is not None and trained_with and trained_with != str(encoder.model_id):
+        raise ValueError(f"the role model was trained with encoder {trained_with!r}, not {encoder.model_id!r}")
     if model is not None:
         proba = model.predict_proba(features.matrix()[features.ok]) if features.ok.any() else np.zeros((0, 0))
         classes = [str(c) for c in model.classes_]

@@ -16,7 +16,7 @@ import time
 import streamlit as st
 
 from framing.app import auth, state
-from framing.app.views import codebook, corpus, events, export, outlets
+from framing.app.views import actors, codebook, corpus, events, export, outlets
 from framing.paths import app_icon_path
 
 st.set_page_config(page_title="framing — outlets side by side", page_icon=str(app_icon_path()), layout="wide")
@@ -36,6 +36,7 @@ PAGES = {
     "Compare": [
         st.Page(events.render, title="Events", url_path="events", icon=":material/view_column:", default=True),
         st.Page(outlets.render, title="Outlets", url_path="outlets", icon=":material/grid_on:"),
+        st.Page(actors.render, title="Actors", url_path="actors", icon=":material/groups:"),
     ],
     "Set up": [
         st.Page(corpus.render, title="Corpus", url_path="corpus", icon=":material/folder_open:"),

@@ -192,6 +192,8 @@ def compare_command(
                            "storyline, or any input column kept at ingest (e.g. mbfc_bias, country, language)."),
     matched: bool = typer.Option(False, "--matched", help="Also event-matched differences (pairs over the events "
                                  "both cover) and the agenda table."),
+    keep_off_topic: bool = typer.Option(False, "--keep-off-topic", help="Keep articles the codebook flags off-topic "
+                                        "in the means and tests (default: left out, counted in coverage)."),
     event_column: str = typer.Option("event_id", "--event-column", help="With --matched: the column naming the "
                                      "events (default: the tool's own; e.g. a gold cluster_id column)."),
     codebook: str = typer.Option("south-asia-security", "--codebook", "-c", help="Codebook id or YAML file."),
@@ -221,7 +223,7 @@ def compare_command(
         store = _open_store(db, no_cache)
         result = analyse([str(p) for p in paths] if paths else None, codebook=codebook, encoder=encoder, store=store)
         cmp = result.compare(by=by, time_freq=time_freq, n_boot=n_boot, n_perm=n_perm, random_state=seed,
-                             matched=matched, event_column=event_column)
+                             matched=matched, event_column=event_column, drop_off_topic=not keep_off_topic)
         noun = "outlet(s)" if cmp.group_column == "outlet" else f"{by} group(s)"
         if cmp.params.get("ungrouped"):
             typer.echo(f"note: {cmp.params['ungrouped']} article(s) without a {by} value left out", err=True)

@@ -35,6 +35,17 @@ RESERVED_COLUMNS = frozenset({
     "off_topic", "rowno", "ingested_at", "event_size", "event_outlets", "event_start", "event_end",
 })
 
+_UNSAFE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    """``text`` without NUL characters, lone surrogates replaced by U+FFFD (as
+    :func:`framing.ingest.fields.clean_str`; not imported, so the corpus does not import ingest)."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return re.sub("[\ud800-\udfff]", "\ufffd", text.replace("\x00", ""))
+
+
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
@@ -42,9 +53,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[
 def extra_name(column: Any) -> str:
     """The name a user column is kept under ('' = not kept): cleaned, at most 100 characters,
     ``<name>_input`` when it would shadow a score-table column (``event_id``, ``frame:...``)."""
-    from framing.ingest.fields import clean_str
-
-    name = clean_str(str(column)).strip()[:MAX_NAME_CHARS]
+    name = _clean(str(column)).strip()[:MAX_NAME_CHARS]
     if not name:
         return ""
     if name.lower() in RESERVED_COLUMNS or name.lower().startswith(("frame:", "axis:")):
@@ -62,8 +71,6 @@ def extra_value(value: Any, max_chars: int = MAX_EXTRA_CHARS) -> tuple[Any, bool
     >>> extra_value(3), extra_value(" left "), extra_value(["a", 1]), extra_value(float("nan"))
     ((3, False), ('left', False), ('["a", 1]', False), (None, False))
     """
-    from framing.ingest.fields import clean_str
-
     if value is None:
         return None, False
     if isinstance(value, bool):
@@ -94,7 +101,7 @@ def extra_value(value: Any, max_chars: int = MAX_EXTRA_CHARS) -> tuple[Any, bool
         if hasattr(value, "item"):  # numpy scalars
             return extra_value(value.item(), max_chars)
         value = str(value)
-    text = clean_str(value).strip()
+    text = _clean(value).strip()
     return (None, False) if not text else _cut(text, max_chars)
 
 

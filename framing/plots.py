@@ -501,13 +501,13 @@ def forest_chart(means: pd.DataFrame, codebook: Codebook, frames=None, coverage:
         x=x, y=y, color=colour, tooltip=tooltip,
         fill=alt.condition(alt.datum.single, alt.value("white"), colour))
     notes = base.mark_text(align="left", dx=8, fontSize=11, color="#b00020").encode(x=x, y=y, text="note:N")
-    panel = alt.layer(rules, points, notes).properties(width=max(160, (WIDTH * 3 // 2) // columns - 90),
-                                                       height=26 * max(1, len(outlets)))
+    panel = alt.layer(rules, points, notes).properties(width=max(120, 480 // columns),
+                                                       height=24 * max(1, len(outlets)))
     order = [labels[f] for f in frames]
     return panel.facet(facet=alt.Facet("frame_label:N", sort=order, title=None,
                                        header=alt.Header(labelFontSize=13, labelFontWeight="bold",
                                                          labelLimit=300)),
-                       columns=columns).resolve_axis(y="independent")
+                       columns=columns, spacing=14)
 
 
 def matched_chart(matched: pd.DataFrame, codebook: Codebook, measure: str) -> alt.Chart:

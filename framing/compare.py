@@ -11,9 +11,13 @@ whose ``tables`` are tidy DataFrames ready for a paper:
   (log-odds ratio with an informative Dirichlet prior, z-scores);
 * ``prevalence`` -- frame and axis means per outlet and period (day / week / month),
   and for frames the share of articles where the frame is the strongest;
-* ``coverage`` -- articles, events and dates per outlet (and what was left out).
+* ``coverage`` -- articles, events and dates per outlet (and what was left out);
+* with ``matched=True``: ``matched_differences`` (event-matched pair differences, see
+  :mod:`framing.matched`) and ``agenda`` (what one group covers that another does not).
 
-Scope column ``event_id`` is ``"all"`` for corpus-wide rows.
+Scope column ``event_id`` is ``"all"`` for corpus-wide rows. Grouped by another column than
+the outlet (``by="mbfc_bias"``, ``by="month"``) the group columns are named ``group``,
+``group_a``, ``group_b`` instead of ``outlet``, ``outlet_a``, ``outlet_b``.
 """
 
 from __future__ import annotations
@@ -32,12 +36,23 @@ from framing.stats import benjamini_hochberg, bootstrap_mean_ci, log_odds_dirich
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Comparison", "compare", "measure_columns", "tokenise"]
+__all__ = ["BOILERPLATE_TERMS", "Comparison", "compare", "measure_columns", "tokenise"]
 
 ALL = "all"
 _FREQ = {"d": "D", "day": "D", "daily": "D", "w": "W", "week": "W", "weekly": "W",
          "m": "M", "month": "M", "monthly": "M"}
 _HELPER_SUFFIXES = ("lo", "hi", "intensity", "relevance", "leaning", "leaning_p")
+#: Groups derived from the score table rather than read from a column.
+DERIVED_GROUPS = ("month", "storyline")
+#: Most distinct values a grouping column other than the outlet may have.
+MAX_GROUPS = 100
+#: Words of news-page furniture and reporting verbs left out of the distinctive terms.
+BOILERPLATE_TERMS = frozenset({
+    "said", "says", "told", "according", "reported", "reporter", "reporters", "correspondent", "copyright",
+    "click", "subscribe", "newsletter", "advertisement", "sponsored", "tweet", "email", "facebook", "twitter",
+    "instagram", "whatsapp", "video", "photo", "photos", "image", "images", "caption", "getty", "ap", "reuters",
+    "afp", "updated", "mr", "ms", "mrs",
+})
 
 
 def measure_columns(scores: pd.DataFrame) -> list[str]:
@@ -85,6 +100,11 @@ class Comparison:
     params: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
 
+    @property
+    def group_column(self) -> str:
+        """``"outlet"`` (by outlet or event) or ``"group"`` (by any other column)."""
+        return "outlet" if self.by in ("outlet", "event") else "group"
+
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
 
@@ -103,6 +123,20 @@ class Comparison:
     @property
     def prevalence(self) -> pd.DataFrame:
         return self.tables["prevalence"]
+
+    @property
+    def matched_differences(self) -> pd.DataFrame:
+        """Event-matched differences (``compare(..., matched=True)``)."""
+        if "matched_differences" not in self.tables:
+            raise ValueError("no matched differences: compare with matched=True")
+        return self.tables["matched_differences"]
+
+    @property
+    def agenda(self) -> pd.DataFrame:
+        """Articles each group has in events another does not cover (``matched=True``)."""
+        if "agenda" not in self.tables:
+            raise ValueError("no agenda table: compare with matched=True")
+        return self.tables["agenda"]
 
     def export(self, path: str | Path, format: str | None = None, manifest: dict | None = None,
                neutralise_formulas: bool = True) -> list[Path]:
@@ -152,7 +186,7 @@ def _differences(frame, measures, scope, n_perm, rng) -> pd.DataFrame:
     return table
 
 
-def _distinctive(frame, texts, scope, top_n, prior_scale, min_count) -> pd.DataFrame:
+def _distinctive(frame, texts, scope, top_n, prior_scale, min_count, exclude=frozenset()) -> pd.DataFrame:
     cols = ["event_id", "outlet", "term", "count", "count_other", "log_odds", "z", "rank"]
     if texts is None:
         return pd.DataFrame(columns=cols)
@@ -160,7 +194,11 @@ def _distinctive(frame, texts, scope, top_n, prior_scale, min_count) -> pd.DataF
     from sklearn.feature_extraction.text import CountVectorizer
 
     docs = [texts.get(a, "") if isinstance(texts, Mapping) else "" for a in frame["article_id"]]
-    vectorizer = CountVectorizer(tokenizer=tokenise, lowercase=False, token_pattern=None)
+
+    def tokens(text):
+        return [t for t in tokenise(text) if t not in exclude and t.split("'")[0] not in exclude]
+
+    vectorizer = CountVectorizer(tokenizer=tokens if exclude else tokenise, lowercase=False, token_pattern=None)
     try:
         counts = vectorizer.fit_transform(docs).tocsr()
     except ValueError:  # no words at all
@@ -229,8 +267,74 @@ def _coverage(frame, dropped: pd.Series) -> pd.DataFrame:
         first=("_date", "min"),
         last=("_date", "max"),
     ).reset_index()
+    missing = [o for o in dropped.index if o not in set(table["outlet"])]
+    if missing:  # every article of these off-topic: still listed, with 0 articles
+        table = pd.concat([table, pd.DataFrame({"outlet": missing, "articles": 0, "events": 0, "undated": 0})],
+                          ignore_index=True).sort_values("outlet", ignore_index=True)
     table["off_topic_excluded"] = table["outlet"].map(dropped).fillna(0).astype(int)
     return table
+
+
+def outlet_name_terms(outlets) -> frozenset[str]:
+    """The word tokens of outlet names (``"Fox News"`` -> fox, news; ``"dawn.com"`` -> dawn, com),
+    left out of the distinctive terms so an outlet is not told apart by its own name."""
+    return frozenset(t for o in outlets for t in tokenise(str(o)))
+
+
+def _group_values(frame: pd.DataFrame, by: str) -> pd.Series:
+    """The group of every row for ``compare(by=...)`` (None where a row has none)."""
+    if by in ("outlet", "event"):
+        return frame["outlet"].fillna("").astype(str)
+    if by == "month" and "month" not in frame.columns:
+        dates = pd.to_datetime(frame.get("published"), errors="coerce")
+        if getattr(dates.dt, "tz", None) is not None:
+            dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+        return pd.Series([None if pd.isna(d) else f"{d.year:04d}-{d.month:02d}" for d in dates], index=frame.index,
+                         dtype=object)
+    if by == "storyline" and "storyline" not in frame.columns:
+        by = "storyline_id"
+    if by not in frame.columns:
+        extra = [c for c in frame.columns if not str(c).startswith(("frame:", "axis:"))]
+        raise ValueError(f"by={by!r}: no such column; group by outlet, event, month, storyline or one of the "
+                         f"score table's columns: {', '.join(map(str, extra))}")
+    values = frame[by]
+
+    def text(v):
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return None
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        if isinstance(v, pd.Timestamp):
+            return v.date().isoformat() if v == v.normalize() else v.isoformat()
+        out = str(v).strip()
+        return out or None
+
+    out = pd.Series([text(v) for v in values], index=frame.index, dtype=object)
+    n = out.nunique()
+    if n > MAX_GROUPS:
+        raise ValueError(f"by={by!r}: {n} distinct values, more than the {MAX_GROUPS} groups a comparison can show; "
+                         "bin the column first (e.g. a year or a category)")
+    return out
+
+
+def _rename_groups(table: pd.DataFrame, to_group: bool) -> pd.DataFrame:
+    if to_group:
+        return table.rename(columns={"outlet": "group", "outlet_a": "group_a", "outlet_b": "group_b"})
+    return table.rename(columns={"group": "outlet", "group_a": "outlet_a", "group_b": "outlet_b",
+                                 "other": "other_outlet"})
+
+
+def _matched_tables(frame, measures, event_column, n_boot, n_perm, rng, unmatched) -> dict[str, pd.DataFrame]:
+    from framing.matched import agenda, matched_differences
+
+    table = matched_differences(frame, measures, group="outlet", event_column=event_column, n_boot=n_boot,
+                                n_perm=n_perm, random_state=rng)
+    base = unmatched[unmatched["event_id"] == ALL].set_index(["outlet_a", "outlet_b", "measure"])
+    keys = list(zip(table["group_a"], table["group_b"], table["measure"]))
+    for src, dst in (("difference", "unmatched_difference"), ("p_value", "unmatched_p_value"),
+                     ("q_value", "unmatched_q_value")):
+        table[dst] = [base[src].get(k, np.nan) for k in keys] if len(base) else np.nan
+    return {"matched_differences": table, "agenda": agenda(frame, group="outlet", event_column=event_column)}
 
 
 def compare(
@@ -246,17 +350,24 @@ def compare(
     top_terms: int = 20,
     prior_scale: float = 1.0,
     min_term_count: int = 3,
+    matched: bool = False,
+    event_column: str = "event_id",
+    exclude_terms=None,
 ) -> Comparison:
-    """Compare outlets on every frame and axis score.
+    """Compare outlets (or any other groups) on every frame and axis score.
 
     Parameters
     ----------
     scores : DataFrame
         ``Analysis.scores``: ``article_id, outlet, published, event_id, frame:<id>...,
-        axis:<id>...`` (and ``off_topic``).
-    by : {"outlet", "event"}, default "outlet"
-        ``"event"`` adds rows within each event (scope ``event_id``) to the corpus-wide
-        ones (scope ``"all"``).
+        axis:<id>...`` (and ``off_topic``, and the user's own columns).
+    by : str, default "outlet"
+        ``"outlet"``; ``"event"`` adds outlet rows within each event (scope ``event_id``) to
+        the corpus-wide ones (scope ``"all"``); ``"month"`` (of ``published``),
+        ``"storyline"`` (``storyline_id``) or any column of ``scores`` (a user column kept at
+        ingest such as ``mbfc_bias``, ``country_of_outlet``, ``language``) compares those
+        groups instead, in columns named ``group`` / ``group_a`` / ``group_b``. Rows without
+        a group value are left out (counted in ``params["ungrouped"]``).
     texts : mapping article_id -> text, optional
         Needed for ``distinctive_terms`` (empty without it).
     time_freq : {"D", "W", "M"} or "day" / "week" / "month", default "W"
@@ -273,6 +384,16 @@ def compare(
         Dirichlet prior = ``prior_scale`` x corpus word counts (+0.01).
     min_term_count : int, default 3
         Words seen fewer times in the scope are not ranked.
+    matched : bool, default False
+        Also compute ``matched_differences`` (pairs of groups over the events both cover,
+        :func:`framing.matched.matched_differences`, beside the unmatched difference) and
+        ``agenda`` (:func:`framing.matched.agenda`).
+    event_column : str, default "event_id"
+        Which column says that articles report the same event, for ``matched`` (e.g. a
+        gold ``cluster_id`` kept at ingest).
+    exclude_terms : iterable of str, optional
+        Words left out of the distinctive terms. Default: the tokens of the outlet names
+        (:func:`outlet_name_terms`) and :data:`BOILERPLATE_TERMS`; pass ``()`` to keep all.
 
     Returns
     -------
@@ -282,13 +403,19 @@ def compare(
         pair, measure) with ``mean_a, mean_b, difference, n_a, n_b, p_value, q_value``;
         ``tables["distinctive_terms"]``: ``event_id, outlet, term, count, count_other,
         log_odds, z, rank``; ``tables["prevalence"]``: ``outlet, period, measure, mean,
-        share_top, n``; ``tables["coverage"]``.
+        share_top, n``; ``tables["coverage"]``; with ``matched=True`` also
+        ``tables["matched_differences"]`` (``outlet_a, outlet_b, measure, n_events, n_a, n_b,
+        mean_a, mean_b, difference, ci_low, ci_high, p_value, q_value, unmatched_difference,
+        unmatched_p_value, unmatched_q_value``) and ``tables["agenda"]`` (``outlet,
+        other_outlet, articles, events, articles_not_covered, events_not_covered,
+        share_not_covered``). (``group...`` instead of ``outlet...`` for other groupings.)
 
     References
     ----------
     Efron & Tibshirani (1993), percentile bootstrap; Phipson & Smyth (2010), permutation
     p-values; Benjamini & Hochberg (1995), FDR; Monroe, Colaresi & Quinn (2008),
-    log-odds with an informative Dirichlet prior. See :mod:`framing.stats`.
+    log-odds with an informative Dirichlet prior; Fisher (1935), the sign-flip (paired)
+    test of the matched differences. See :mod:`framing.stats` and :mod:`framing.matched`.
 
     Examples
     --------
@@ -301,8 +428,8 @@ def compare(
     >>> float(cmp.differences["p_value"][0])  # doctest: +ELLIPSIS
     0.333...
     """
-    if by not in ("outlet", "event"):
-        raise ValueError(f"by must be 'outlet' or 'event', got {by!r}")
+    if not isinstance(by, str) or not by:
+        raise ValueError(f"by must be a column name, 'outlet', 'event' or 'month', got {by!r}")
     freq = _FREQ.get(str(time_freq).lower())
     if freq is None:
         raise ValueError(f"time_freq must be day/week/month (D/W/M), got {time_freq!r}")
@@ -311,12 +438,26 @@ def compare(
         raise ValueError(f"scores lacks column(s) {missing}; columns are {list(scores.columns)}")
     if by == "event" and "event_id" not in scores.columns:
         raise ValueError("by='event' needs an 'event_id' column in scores (run event clustering first)")
+    if matched and event_column not in scores.columns:
+        raise ValueError(f"matched=True needs the event column {event_column!r} in scores (run event clustering "
+                         f"first, or name a column of your own); columns are {list(scores.columns)}")
     measures = measure_columns(scores)
     if not measures:
         raise ValueError(f"scores has no 'frame:<id>' or 'axis:<id>' columns; columns are {list(scores.columns)}")
     rng = np.random.default_rng(random_state) if not isinstance(random_state, np.random.Generator) else random_state
     frame = scores.reset_index(drop=True).copy()
     frame["outlet"] = frame["outlet"].fillna("").astype(str)
+    if exclude_terms is None:
+        exclude = outlet_name_terms(frame["outlet"].unique()) | BOILERPLATE_TERMS
+    else:
+        exclude = frozenset(str(t).lower() for t in exclude_terms)
+    grouped = by not in ("outlet", "event")
+    ungrouped = 0
+    if grouped:
+        group = _group_values(frame, by)
+        ungrouped = int(group.isna().sum())
+        frame = frame[group.notna().to_numpy()].reset_index(drop=True)
+        frame["outlet"] = group[group.notna()].to_numpy()
     dropped = pd.Series(dtype=int)
     if drop_off_topic and "off_topic" in frame.columns:
         flag = frame["off_topic"].fillna(False).astype(bool)
@@ -325,7 +466,7 @@ def compare(
     overall = pd.Series([ALL] * len(frame))
     parts_means = [_means(frame, measures, overall, n_boot, rng)]
     parts_diff = [_differences(frame, measures, overall, n_perm, rng)]
-    parts_terms = [_distinctive(frame, texts, overall, top_terms, prior_scale, min_term_count)]
+    parts_terms = [_distinctive(frame, texts, overall, top_terms, prior_scale, min_term_count, exclude)]
     if by == "event":
         events = frame["event_id"].fillna("").astype(str)
         has = events != ""
@@ -335,7 +476,7 @@ def compare(
         multi = scope.map(sub.groupby(scope.to_numpy())["outlet"].nunique()) >= 2
         sub2, scope2 = sub[multi.to_numpy()].reset_index(drop=True), scope[multi].reset_index(drop=True)
         parts_diff.append(_differences(sub2, measures, scope2, n_perm, rng))
-        parts_terms.append(_distinctive(sub2, texts, scope2, min(top_terms, 10), prior_scale, 1))
+        parts_terms.append(_distinctive(sub2, texts, scope2, min(top_terms, 10), prior_scale, 1, exclude))
     diffs = pd.concat([p for p in parts_diff if len(p)], ignore_index=True) if any(len(p) for p in parts_diff) else parts_diff[0]
     if len(diffs):
         diffs["q_value"] = benjamini_hochberg(diffs["p_value"].to_numpy(dtype=float))
@@ -346,12 +487,19 @@ def compare(
         "prevalence": _prevalence(frame, measures, freq),
         "coverage": _coverage(frame, dropped),
     }
+    if matched:
+        tables.update(_matched_tables(frame, measures, event_column, n_boot, n_perm, rng, diffs))
     if by == "event" and "event_label" in frame.columns:
         labels = frame.drop_duplicates("event_id").set_index("event_id")["event_label"]
         for name in ("means", "differences", "distinctive_terms"):
             tables[name].insert(1, "event_label", tables[name]["event_id"].map(labels).fillna(""))
+    tables = {name: _rename_groups(t, grouped) for name, t in tables.items()}
     params = {"time_freq": freq, "n_boot": n_boot, "n_perm": n_perm,
               "random_state": random_state if isinstance(random_state, (int, type(None))) else "generator",
               "drop_off_topic": drop_off_topic, "top_terms": top_terms, "prior_scale": prior_scale,
-              "min_term_count": min_term_count, "measures": measures, "q_value_family": "all rows of differences"}
+              "min_term_count": min_term_count, "measures": measures, "q_value_family": "all rows of differences",
+              "matched": matched, "event_column": event_column if matched else None, "ungrouped": ungrouped,
+              "excluded_terms": len(exclude)}
+    if matched:
+        params["matched_q_value_family"] = "all rows of matched_differences"
     return Comparison(tables=tables, by=by, params=params)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field, fields
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 import pandas as pd
 
@@ -31,7 +31,9 @@ class Article:
 
     ``article_id`` is the input's own id when it has one (so users can join results
     back); otherwise a stable hash of outlet + title + date + text.
-    ``source`` says where it came from, e.g. ``"dump.jsonl:17"``.
+    ``source`` says where it came from, e.g. ``"dump.jsonl:17"``. ``extra`` holds the
+    input's other columns (user metadata such as a bias rating or a gold cluster id; see
+    :mod:`framing.metadata`), column name -> plain value.
     """
 
     article_id: str
@@ -43,9 +45,13 @@ class Article:
     section: str = ""
     author: str = ""
     source: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict, hash=False, repr=False)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The fields as a dict (``extra`` as a plain dict)."""
+        out = asdict(self)
+        out["extra"] = dict(self.extra)
+        return out
 
 
 @dataclass(frozen=True)
@@ -165,17 +171,40 @@ class Corpus:
         return {a: self._by_id[a].text for a in map(str, article_ids) if a in self._by_id}
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per article with the columns of DESIGN.md's Article."""
+        """One row per article with the columns of DESIGN.md's Article, then the user's own
+        columns (typed, see :func:`framing.metadata.extra_frame`)."""
+        from framing.metadata import extra_frame
+
         rows = [a.to_dict() for a in self.articles]
         frame = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
         frame["published"] = pd.to_datetime(frame["published"], errors="coerce")
+        extras = extra_frame([a.extra for a in self.articles])
+        if len(extras.columns):
+            frame = pd.concat([frame, extras.drop(columns=[c for c in extras.columns if c in frame.columns])],
+                              axis=1)
         return frame
+
+    @property
+    def extra_columns(self) -> list[str]:
+        """The user's own columns kept at ingest, in first-seen order."""
+        from framing.metadata import extra_columns
+
+        return extra_columns(a.extra for a in self.articles)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, report: IngestReport | None = None) -> "Corpus":
-        """Rebuild a corpus from a frame with (at least) article_id and text columns."""
+        """Rebuild a corpus from a frame with (at least) article_id and text columns; any
+        other column (not ``ingested_at``) is the article's user metadata (``extra``)."""
+        from framing.metadata import extra_value
+
         articles = []
+        others = [c for c in frame.columns if c not in ARTICLE_COLUMNS and c != "ingested_at"]
         for row in frame.to_dict("records"):
+            extra = {}
+            for c in others:
+                value = extra_value(row[c])[0]
+                if value is not None:
+                    extra[str(c)] = value
             published = row.get("published")
             if published is None or (isinstance(published, float) and pd.isna(published)) or published is pd.NaT:
                 published = None
@@ -192,6 +221,7 @@ class Corpus:
                     section=str(row.get("section") or ""),
                     author=str(row.get("author") or ""),
                     source=str(row.get("source") or ""),
+                    extra=extra,
                 )
             )
         return cls(articles, report)

@@ -16,6 +16,12 @@ cluster crosses components.
 
 Each event gets a stable id (hash of its sorted article ids), a short label (its most
 distinctive tf-idf terms and its most named actors), its date range and its outlets.
+
+An article without a date gets one from its text (:func:`framing.dates.date_from_text`: a
+dateline, a full date, a weekday relative to either); ``article_date`` is the date used and
+``date_source`` says where it came from (``given``, ``dateline``, ``text``, ``none``). Events
+are grouped into **storylines** (:func:`framing.storylines.storylines`: related events of one
+long-running story, ``storyline_id``).
 """
 
 from __future__ import annotations
@@ -32,11 +38,15 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils.validation import check_is_fitted
 
+from framing.dates import date_from_text
+from framing.storylines import storylines
+
 log = logging.getLogger(__name__)
 
 __all__ = ["EventClusterer", "cluster_events", "extract_actors", "EVENT_COLUMNS"]
 
-EVENT_COLUMNS = ["article_id", "event_id", "event_label", "event_size", "event_outlets", "event_start", "event_end"]
+EVENT_COLUMNS = ["article_id", "event_id", "event_label", "event_size", "event_outlets", "event_start", "event_end",
+                 "article_date", "date_source", "storyline_id", "storyline_label"]
 
 _FAR = 1e3  # distance of pairs that may not join (outside the date window)
 _BRUTE_FORCE_MAX = 20_000  # undated articles: exact blockwise neighbours up to this n, then pynndescent
@@ -286,6 +296,13 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         many more than ``n_neighbors`` near-identical articles may come out split.
     random_state : int, default 0
         Seeds the nearest-neighbour index.
+    dates_from_text : bool, default True
+        Articles without a date get one from their text (:func:`framing.dates.date_from_text`)
+        for the date window and the event dates.
+    storylines : bool, default True
+        Also group the events into storylines (:func:`framing.storylines.storylines`).
+    storyline_threshold : float, default 0.6
+        The storyline distance threshold.
 
     Attributes
     ----------
@@ -295,6 +312,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         One row per article, in input order, with ``EVENT_COLUMNS``.
     actors_ : list of collections.Counter
         The actors found in each article.
+    dates_ : Series of datetime64
+        The date of each article used for events (given, or read from the text).
+    date_sources_ : ndarray of str
+        ``given``, ``dateline``, ``text`` or ``none`` per article.
 
     Examples
     --------
@@ -321,6 +342,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         max_component: int = 3000,
         n_neighbors: int = 20,
         random_state: int = 0,
+        dates_from_text: bool = True,
+        storylines: bool = True,
+        storyline_threshold: float = 0.6,
     ):
         self.codebook = codebook
         self.distance_threshold = distance_threshold
@@ -333,6 +357,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.max_component = max_component
         self.n_neighbors = n_neighbors
         self.random_state = random_state
+        self.dates_from_text = dates_from_text
+        self.storylines = storylines
+        self.storyline_threshold = storyline_threshold
 
     # ------------------------------------------------------------------ api
     def fit(self, X: pd.DataFrame, doc_vectors=None, y=None, texts=None) -> "EventClusterer":
@@ -356,26 +383,51 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             texts = frame["text"].fillna("").astype(str) if "text" in frame else [""] * n
         gazetteer = _compile_gazetteer(self.codebook)
         self.actors_ = []
+        published = pd.to_datetime(frame["published"], errors="coerce") if "published" in frame else \
+            pd.Series([pd.NaT] * n, dtype="datetime64[ns]")
+        if getattr(published.dt, "tz", None) is not None:
+            published = published.dt.tz_convert("UTC").dt.tz_localize(None)
+        given = published.notna().to_numpy()
+        reference = published[given].sort_values().iloc[int(given.sum()) // 2].date() if given.any() else None
+        found: dict[int, tuple] = {}
 
-        def documents():  # one pass over the texts: actors on the way to the tf-idf vectoriser
+        def documents():  # one pass over the texts: actors and missing dates on the way to tf-idf
             count = 0
-            for title, text in zip(titles, texts):
+            for row, (title, text) in enumerate(zip(titles, texts)):
                 text = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
                 self.actors_.append(extract_actors(text, title, gazetteer=gazetteer))
+                if row < n and not given[row] and self.dates_from_text:
+                    found[row] = date_from_text(text, reference)
                 count += 1
                 yield f"{title}\n{text}"
             if count != n:
                 raise ValueError(f"texts gave {count} texts for {n} articles")
 
         tfidf, vocab = _tfidf(documents(), n)
-        published = frame["published"] if "published" in frame else pd.Series([None] * n)
-        feats = _Features(vectors, tfidf, _actor_matrix(self.actors_), _days(published))
+        dates = published.copy()
+        source = np.where(given, "given", "none").astype(object)
+        for row, (day, where) in found.items():
+            if day is not None:
+                dates.iloc[row] = pd.Timestamp(day)
+                source[row] = where
+        self.dates_, self.date_sources_ = dates, source
+        feats = _Features(vectors, tfidf, _actor_matrix(self.actors_), _days(dates))
         if n <= self.max_exact:
             raw = self._cluster_dense(feats, np.arange(n))
         else:
             raw = self._cluster_graph(feats)
         self.labels_ = _relabel(raw)
-        self.events_ = _describe(frame, self.labels_, tfidf, vocab, self.actors_)
+        events = _describe(frame.assign(published=dates), self.labels_, tfidf, vocab, self.actors_)
+        events["article_date"] = dates.to_numpy()
+        events["date_source"] = source
+        if self.storylines and n:
+            lines = storylines(events, vectors, self.actors_, distance_threshold=self.storyline_threshold,
+                               max_exact=self.max_exact)
+            events = events.drop(columns=["storyline_id", "storyline_label"], errors="ignore").merge(
+                lines[["event_id", "storyline_id", "storyline_label"]], on="event_id", how="left")
+        else:
+            events["storyline_id"], events["storyline_label"] = None, None
+        self.events_ = events[EVENT_COLUMNS]
         return self
 
     def fit_predict(self, X, doc_vectors=None, y=None) -> np.ndarray:
@@ -682,9 +734,11 @@ def cluster_events(
 
     Returns
     -------
-    DataFrame of shape (n_articles, 7)
+    DataFrame of shape (n_articles, 11)
         ``article_id, event_id, event_label, event_size, event_outlets, event_start,
-        event_end`` (outlets joined with ``"; "``; size 1 = a singleton).
+        event_end`` (outlets joined with ``"; "``; size 1 = a singleton), ``article_date``
+        and ``date_source`` (the date used: given, or read from the text),
+        ``storyline_id`` and ``storyline_label``.
 
     References
     ----------

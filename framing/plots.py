@@ -14,9 +14,14 @@ Two levels, the second a thin layer over the first:
 Every label (outlet, frame, headline, term) goes into a chart as *data* — a field
 value drawn as text by Vega — never into markup or an expression.
 
-Axis conventions: every axis is drawn with pole A (positive values) on the LEFT and
-pole B on the right, so for ``siege_vs_proxy`` "state under siege" is left and
-"state as proxy sponsor" right, on every page and in every exported figure.
+Axis conventions: every axis is drawn as a number line, pole B (negative values) on the
+LEFT and pole A (positive values) on the RIGHT, with both pole names written at the ends,
+so for ``siege_vs_proxy`` "state as proxy sponsor" is left and "state under siege" right,
+on every page and in every exported figure.
+
+Colours: charts that draw frames as lines or dots colour at most :data:`MAX_LINES` of them at
+a time from :data:`DISTINCT_COLOURS` (a codebook of 15 frames gets a frame picker, not 15
+hues nobody can tell apart).
 
 In Jupyter, call :func:`use_offline_renderer` once: charts are then drawn locally
 (vl-convert) as SVG, and need no internet, neither in Jupyter nor in the exported HTML.
@@ -40,16 +45,22 @@ import pandas as pd
 from framing.codebook import Codebook
 
 __all__ = [
-    "article_frames", "article_heatmap", "axis_positions", "axis_strip", "coverage", "coverage_bars",
-    "difference_chart", "differences", "distinctive_terms", "frame_bars", "interval_chart", "means_long",
-    "outlet_frames", "outlet_heatmap", "outlet_intervals", "prevalence", "prevalence_lines", "prevalence_long",
-    "strip_chart", "term_bars", "use_offline_renderer",
+    "DISTINCT_COLOURS", "MAX_LINES", "article_frames", "article_heatmap", "axis_positions", "axis_strip",
+    "coverage", "coverage_bars", "difference_chart", "differences", "distinctive_terms", "forest_chart",
+    "frame_bars", "interval_chart", "matched_chart", "means_long", "outlet_forest", "outlet_frames",
+    "outlet_heatmap", "outlet_intervals", "prevalence", "prevalence_lines", "prevalence_long", "strip_chart",
+    "spread_order", "term_bars", "use_offline_renderer",
 ]
 
 #: Formats :func:`use_offline_renderer` can draw charts in.
 OFFLINE_FORMATS = ("svg", "png", "html")
 #: Width (pixels) of the charts the results functions return.
 WIDTH = 640
+#: Most frames drawn as separate lines in one time chart.
+MAX_LINES = 8
+#: Eight colours that stay apart from each other (and on white), in order of use: the
+#: Okabe & Ito (2008) colour-blind-safe set, its yellow darkened, black replaced by grey-blue.
+DISTINCT_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C6D00", "#555577"]
 
 
 # ---------------------------------------------------------------------- display
@@ -131,7 +142,21 @@ def _frame_scale(codebook: Codebook, colours: Mapping[str, str]) -> alt.Scale:
 
 def _axis_title(codebook: Codebook, axis_id: str) -> str:
     axis = codebook.axis(axis_id)
-    return f"← {codebook.frame(axis.pole_a).label}   ·   {codebook.frame(axis.pole_b).label} →"
+    return f"← {codebook.frame(axis.pole_b).label}   ·   {codebook.frame(axis.pole_a).label} →"
+
+
+def _pole_ends(codebook: Codebook, axis_id: str, scale: alt.Scale) -> alt.Chart:
+    """The two pole names written above the ends of an axis: pole B left, pole A right."""
+    axis = codebook.axis(axis_id)
+    ends = pd.DataFrame({"position": [-1.0, 1.0], "pole": [f"← {codebook.frame(axis.pole_b).label}",
+                                                            f"{codebook.frame(axis.pole_a).label} →"],
+                         "align": ["left", "right"]})
+    left = alt.Chart(ends.iloc[:1]).mark_text(align="left", baseline="bottom", dy=-6, fontSize=12,
+                                               fontWeight="bold", color="#333")
+    right = alt.Chart(ends.iloc[1:]).mark_text(align="right", baseline="bottom", dy=-6, fontSize=12,
+                                                fontWeight="bold", color="#333")
+    enc = {"x": alt.X("position:Q", scale=scale), "y": alt.value(0), "text": "pole:N"}
+    return alt.layer(left.encode(**enc), right.encode(**enc))
 
 
 def _overall(table: pd.DataFrame) -> pd.DataFrame:
@@ -282,7 +307,7 @@ def frame_bars(row: Mapping, codebook: Codebook, colours: Mapping[str, str] | No
 
 
 def axis_positions(row: Mapping, codebook: Codebook) -> dict | None:
-    """One article's position on every axis with its interval (pole A left).
+    """One article's position on every axis with its interval (pole B left, pole A right).
 
     Parameters
     ----------
@@ -302,12 +327,13 @@ def axis_positions(row: Mapping, codebook: Codebook) -> dict | None:
             continue
         lo, hi = _num(row.get(f"axis:{axis.id}:lo")), _num(row.get(f"axis:{axis.id}:hi"))
         rows.append({"axis": axis.label, "position": value, "lo": value if lo is None else lo,
-                     "hi": value if hi is None else hi, "left": codebook.frame(axis.pole_a).label,
-                     "right": codebook.frame(axis.pole_b).label})
+                     "hi": value if hi is None else hi, "left": codebook.frame(axis.pole_b).label,
+                     "right": codebook.frame(axis.pole_a).label})
     if not rows:
         return None
-    title = _axis_title(codebook, codebook.axes[0].id) if len(codebook.axes) == 1 else "← pole A · pole B →"
-    scale = {"domain": [1, -1]}
+    title = _axis_title(codebook, codebook.axes[0].id) if len(codebook.axes) == 1 else \
+        "← pole B (left name)  ·  pole A (right name) →"
+    scale = {"domain": [-1, 1]}
     y = {"field": "axis", "type": "nominal", "title": None, "axis": {"labelLimit": 160}}
     return {
         "$schema": _SCHEMA,
@@ -408,8 +434,140 @@ def interval_chart(means: pd.DataFrame, codebook: Codebook) -> alt.LayerChart:
     return _fit(alt.layer(rules, points).properties(height=min(900, max(160, height))))
 
 
+def _on_topic_labels(coverage: pd.DataFrame | None, group: str = "outlet") -> dict[str, str]:
+    """outlet -> ``"Fox News · 59 of 67 on-topic"`` from a comparison's ``coverage`` table."""
+    if coverage is None or coverage.empty or "off_topic_excluded" not in coverage.columns:
+        return {}
+    out = {}
+    for row in coverage.itertuples(index=False):
+        name = str(getattr(row, group))
+        kept, dropped = int(row.articles), int(row.off_topic_excluded)
+        out[name] = f"{name} · {kept} of {kept + dropped} on-topic" if dropped else f"{name} · {kept} articles"
+    return out
+
+
+def forest_chart(means: pd.DataFrame, codebook: Codebook, frames=None, coverage: pd.DataFrame | None = None,
+                 columns: int = 3) -> alt.FacetChart | alt.Chart:
+    """Forest plot: each outlet's mean frame score with its 95% interval, one small panel per frame.
+
+    An interval from a single article is no interval: such a mean is drawn hollow and marked
+    ``n = 1``. With ``coverage``, each outlet's label says how many of its articles are in the
+    means (``"Fox News · 59 of 67 on-topic"``; off-topic articles are left out of them).
+
+    Parameters
+    ----------
+    means : DataFrame
+        The comparison's ``means`` table, or :func:`means_long`'s rows.
+    codebook : Codebook
+    frames : list of str, optional
+        Frame ids, one panel each, in this order (default: all, by :func:`spread_order`).
+    coverage : DataFrame, optional
+        The comparison's ``coverage`` table.
+    columns : int, default 3
+        Panels per row.
+
+    Returns
+    -------
+    alt.FacetChart
+        Per panel: a rule ``lo``..``hi`` and a point at ``mean`` per outlet (``y``), ``x`` in
+        [0, 1]; text ``n = 1`` beside single-article means.
+    """
+    data = _means_frames(means, codebook)
+    if data.empty:
+        return _no_data("No frame means to show.")
+    frames = spread_order(data, codebook) if frames is None else [f for f in frames if f in codebook.frame_ids]
+    labels = _frame_labels(codebook)
+    data = data[data["frame"].isin(frames)].copy()
+    names = _on_topic_labels(coverage)
+    data["outlet_label"] = data["outlet"].astype(str).map(names).fillna(data["outlet"].astype(str))
+    data["frame_label"] = data["frame"].map(labels)
+    data["single"] = data["n"].fillna(0).astype(int) <= 1
+    data["note"] = ["n = 1" if one else "" for one in data["single"]]
+    data["interval"] = [f"{m:.2f} [{lo:.2f}, {hi:.2f}]" + (" (n = 1: no interval)" if one else "")
+                        for m, lo, hi, one in zip(data["mean"], data["lo"], data["hi"], data["single"])]
+    outlets = sorted(data["outlet_label"].unique())
+    colour = alt.Color("outlet_label:N", legend=None, sort=outlets,
+                       scale=alt.Scale(domain=outlets, range=(DISTINCT_COLOURS * 4)[:len(outlets)]))
+    y = alt.Y("outlet_label:N", title=None, sort=outlets, axis=alt.Axis(labelLimit=260))
+    x = alt.X("mean:Q", title="mean frame score (95% interval)", scale=alt.Scale(domain=[0, 1]),
+              axis=alt.Axis(values=[0, 0.25, 0.5, 0.75, 1], format=".2"))
+    tooltip = [alt.Tooltip("outlet:N"), alt.Tooltip("frame_label:N", title="frame"),
+               alt.Tooltip("interval:N", title="mean [95% interval]"), alt.Tooltip("n:Q", title="articles")]
+    base = alt.Chart(data)
+    rules = base.mark_rule(strokeWidth=2.5).encode(
+        x=alt.X("lo:Q", scale=alt.Scale(domain=[0, 1]), title="mean frame score (95% interval)"), x2="hi:Q",
+        y=y, color=colour, tooltip=tooltip)
+    points = base.mark_point(size=80, strokeWidth=2).encode(
+        x=x, y=y, color=colour, tooltip=tooltip,
+        fill=alt.condition(alt.datum.single, alt.value("white"), colour))
+    notes = base.mark_text(align="left", dx=8, fontSize=11, color="#b00020").encode(x=x, y=y, text="note:N")
+    panel = alt.layer(rules, points, notes).properties(width=max(120, 480 // columns),
+                                                       height=24 * max(1, len(outlets)))
+    order = [labels[f] for f in frames]
+    return panel.facet(facet=alt.Facet("frame_label:N", sort=order, title=None,
+                                       header=alt.Header(labelFontSize=13, labelFontWeight="bold",
+                                                         labelLimit=300)),
+                       columns=columns, spacing=14)
+
+
+def matched_chart(matched: pd.DataFrame, codebook: Codebook, measure: str) -> alt.Chart:
+    """Unmatched and event-matched differences of every pair on one measure.
+
+    Parameters
+    ----------
+    matched : DataFrame
+        The comparison's ``matched_differences`` table (``outlet_a, outlet_b, measure,
+        n_events, difference, ci_low, ci_high, unmatched_difference, …``; or ``group_a`` /
+        ``group_b``).
+    codebook : Codebook
+    measure : str
+        ``frame:<id>`` or ``axis:<id>``.
+
+    Returns
+    -------
+    alt.LayerChart
+        Per pair (``y``): a grey diamond at the unmatched difference (all articles), a dot
+        with its bootstrap interval at the matched difference (shared events only), a dashed
+        rule at 0.
+    """
+    a, b = ("outlet_a", "outlet_b") if "outlet_a" in matched.columns else ("group_a", "group_b")
+    data = matched[matched["measure"] == measure].copy()
+    if data.empty:
+        return _no_data("No pair of outlets shares an event.")
+    data["pair"] = data[a].astype(str) + " − " + data[b].astype(str) + "  (" + data["n_events"].astype(str) + \
+        " shared events)"
+    long = pd.concat([
+        data.assign(kind="matched: same events", value=data["difference"]),
+        data.assign(kind="unmatched: all articles", value=data["unmatched_difference"], ci_low=None, ci_high=None),
+    ], ignore_index=True)[["pair", "kind", "value", "ci_low", "ci_high", "n_events", "p_value", "q_value"]]
+    kinds = ["matched: same events", "unmatched: all articles"]
+    colour = alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=["#0072B2", "#999999"]),
+                       legend=alt.Legend(orient="top"))
+    y = alt.Y("pair:N", title=None, axis=alt.Axis(labelLimit=360))
+    title = f"difference in {_measure_label(codebook, measure)} (first − second)"
+    rules = alt.Chart(long[long["kind"] == kinds[0]]).mark_rule(strokeWidth=2.5, color="#0072B2").encode(
+        x=alt.X("ci_low:Q", title=title), x2="ci_high:Q", y=y)
+    points = alt.Chart(long).mark_point(size=90, filled=True).encode(
+        x=alt.X("value:Q", title=title), y=y, color=colour,
+        shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=["circle", "diamond"]), legend=None),
+        tooltip=["pair:N", "kind:N", alt.Tooltip("value:Q", format="+.3f"), alt.Tooltip("ci_low:Q", format="+.3f"),
+                 alt.Tooltip("ci_high:Q", format="+.3f"), alt.Tooltip("q_value:Q", format=".3f")])
+    zero = alt.Chart(pd.DataFrame({"value": [0.0]})).mark_rule(color="#999", strokeDash=[3, 3]).encode(x="value:Q")
+    return _fit(alt.layer(zero, rules, points).properties(height=44 * max(1, data["pair"].nunique())))
+
+
+def _measure_label(codebook: Codebook, measure: str) -> str:
+    kind, _, ident = str(measure).partition(":")
+    if kind == "frame" and ident in codebook.frame_ids:
+        return codebook.frame(ident).label
+    if kind == "axis" and ident in codebook.axis_ids:
+        return codebook.axis(ident).label
+    return str(measure)
+
+
 def strip_chart(scores: pd.DataFrame, codebook: Codebook, axis_id: str) -> alt.LayerChart:
-    """Each article a dot at its axis position, one row per outlet, pole A left, pole B right.
+    """Each article a dot at its axis position, one row per outlet, pole B left, pole A right,
+    both pole names written above the ends.
 
     Parameters
     ----------
@@ -422,12 +580,13 @@ def strip_chart(scores: pd.DataFrame, codebook: Codebook, axis_id: str) -> alt.L
     Returns
     -------
     alt.LayerChart
-        A dashed rule at 0, a tick at each outlet's mean, and a circle per article.
+        A dashed rule at 0, a tick at each outlet's mean, a circle per article and the
+        pole names at the two ends.
     """
     col = f"axis:{axis_id}"
     data = scores[["article_id", "outlet", "title", col]].rename(columns={col: "position"}).dropna(subset=["position"])
     data = data.assign(title=data["title"].astype(str).str.slice(0, 120))
-    scale = alt.Scale(domain=[1, -1])
+    scale = alt.Scale(domain=[-1, 1])
     dots = alt.Chart(data).mark_circle(size=60, opacity=0.7, stroke="white", strokeWidth=0.5).encode(
         x=alt.X("position:Q", scale=scale, title=_axis_title(codebook, axis_id)),
         y=alt.Y("outlet:N", title=None, axis=alt.Axis(labelLimit=220)),
@@ -439,12 +598,35 @@ def strip_chart(scores: pd.DataFrame, codebook: Codebook, axis_id: str) -> alt.L
         x=alt.X("mean(position):Q", scale=scale), y="outlet:N")
     zero = alt.Chart(pd.DataFrame({"position": [0.0]})).mark_rule(color="#999", strokeDash=[3, 3]).encode(
         x=alt.X("position:Q", scale=scale))
-    return _fit(alt.layer(zero, means, dots).properties(height=40 * max(1, data["outlet"].nunique())))
+    return _fit(alt.layer(zero, means, dots, _pole_ends(codebook, axis_id, scale)).properties(
+        height=40 * max(1, data["outlet"].nunique())))
+
+
+def spread_order(means: pd.DataFrame, codebook: Codebook) -> list[str]:
+    """Frame ids, the frames whose outlet means differ most (max - min) first.
+
+    Parameters
+    ----------
+    means : DataFrame
+        A comparison's ``means`` table or :func:`means_long`'s rows.
+    codebook : Codebook
+
+    Returns
+    -------
+    list of str
+    """
+    data = _means_frames(means, codebook)
+    if data.empty:
+        return list(codebook.frame_ids)
+    spread = data.groupby("frame")["mean"].agg(lambda s: s.max() - s.min())
+    order = {f: i for i, f in enumerate(codebook.frame_ids)}
+    return sorted(codebook.frame_ids, key=lambda f: (-float(spread.get(f, -1.0)), order[f]))
 
 
 def prevalence_lines(prevalence: pd.DataFrame, codebook: Codebook,
-                     colours: Mapping[str, str] | None = None) -> alt.Chart | alt.FacetChart:
-    """Frame prevalence over time: one line per frame, one panel per outlet when there are outlets.
+                     colours: Mapping[str, str] | None = None, frames=None) -> alt.Chart | alt.FacetChart:
+    """Frame prevalence over time: one line per frame (at most :data:`MAX_LINES`), one panel
+    per outlet when there are outlets; the date axis shows months and years.
 
     Parameters
     ----------
@@ -453,24 +635,46 @@ def prevalence_lines(prevalence: pd.DataFrame, codebook: Codebook,
         :func:`prevalence_long`'s ``period, frame, value[, outlet]`` rows.
     codebook : Codebook
     colours : mapping of frame id to ``#rrggbb``, optional
-        Default: the app's frame colours.
+        Default: :data:`DISTINCT_COLOURS` in the order of the frames drawn.
+    frames : list of str, optional
+        Frame ids to draw (at most :data:`MAX_LINES`). Default: the codebook's first
+        :data:`MAX_LINES` frames.
 
     Returns
     -------
     alt.Chart or alt.FacetChart
         Lines (``x`` the period, ``y`` the mean frame score, colour the frame), faceted
         by outlet (rows) when there are several.
+
+    Raises
+    ------
+    ValueError
+        For more than :data:`MAX_LINES` frames or an unknown frame id.
     """
-    colours = _colours(codebook, colours)
+    frames = list(codebook.frame_ids[:MAX_LINES] if frames is None else frames)
+    unknown = [f for f in frames if f not in codebook.frame_ids]
+    if unknown:
+        raise ValueError(f"unknown frame id(s) {unknown}; the codebook has {codebook.frame_ids}")
+    if len(frames) > MAX_LINES:
+        raise ValueError(f"at most {MAX_LINES} frames per time chart (lines stay apart), got {len(frames)}")
+    if colours is None:
+        colours = {f: DISTINCT_COLOURS[i] for i, f in enumerate(frames)}
     data = _prevalence_frames(prevalence, codebook)
-    data = data.assign(frame_label=data["frame"].map(_frame_labels(codebook)).fillna(data["frame"]))
-    chart = alt.Chart(data).mark_line(point=bool(data["period"].nunique() <= 40)).encode(
-        x=alt.X("period:T", title=None),
+    data = data[data["frame"].isin(frames)]
+    labels = _frame_labels(codebook)
+    data = data.assign(frame_label=data["frame"].map(labels).fillna(data["frame"]))
+    scale = alt.Scale(domain=[labels[f] for f in frames], range=[colours[f] for f in frames])
+    span = (data["period"].max() - data["period"].min()).days if len(data) else 0
+    date_axis = alt.Axis(format="%b %Y" if span > 62 else "%d %b %Y", labelAngle=0, labelOverlap=True,
+                         tickCount={"interval": "month", "step": max(1, span // 300)} if span > 62 else alt.Undefined)
+    chart = alt.Chart(data).mark_line(point=bool(data["period"].nunique() <= 40), strokeWidth=2).encode(
+        x=alt.X("period:T", title=None, axis=date_axis),
         y=alt.Y("value:Q", title="mean frame score"),
-        color=alt.Color("frame_label:N", scale=_frame_scale(codebook, colours), title="frame"),
-        tooltip=["frame_label:N", alt.Tooltip("period:T"), alt.Tooltip("value:Q", format=".3f")]
+        color=alt.Color("frame_label:N", scale=scale, title="frame",
+                        legend=alt.Legend(orient="right", labelLimit=260, symbolStrokeWidth=3)),
+        tooltip=["frame_label:N", alt.Tooltip("period:T", format="%d %b %Y"), alt.Tooltip("value:Q", format=".3f")]
         + (["outlet:N"] if "outlet" in data.columns else []),
-    ).properties(height=160)
+    ).properties(height=180 if len(frames) > 4 else 160)
     if "outlet" in data.columns and data["outlet"].nunique() > 1:
         return chart.facet(row=alt.Row("outlet:N", title=None))
     return _fit(chart)
@@ -626,6 +830,12 @@ def outlet_frames(results, outlets=None) -> alt.LayerChart:
                   _heatmap_width(results.codebook))
 
 
+def outlet_forest(results, outlets=None, frames=None) -> alt.FacetChart:
+    """:func:`forest_chart` of ``results.comparison(outlets)`` (means and coverage)."""
+    tables = results.comparison(outlets)
+    return forest_chart(tables["means"], results.codebook, frames=frames, coverage=tables.get("coverage"))
+
+
 def outlet_intervals(results, outlets=None) -> alt.LayerChart:
     """:func:`interval_chart` of a run: mean frame scores per outlet with 95% intervals.
 
@@ -670,7 +880,8 @@ def axis_strip(results, axis_id: str | None = None, outlets=None, per_outlet: in
     return _sized(strip_chart(results.axis_sample(axis_id, outlets, per_outlet=per_outlet), codebook, axis_id))
 
 
-def prevalence(results, outlets=None, colours: Mapping[str, str] | None = None) -> alt.Chart | alt.FacetChart:
+def prevalence(results, outlets=None, colours: Mapping[str, str] | None = None,
+               frames=None) -> alt.Chart | alt.FacetChart:
     """:func:`prevalence_lines` of a run: mean frame scores per period, one panel per outlet.
 
     Parameters
@@ -678,12 +889,14 @@ def prevalence(results, outlets=None, colours: Mapping[str, str] | None = None) 
     results : Results
     outlets : list of str, optional
     colours : mapping of frame id to ``#rrggbb``, optional
+    frames : list of str, optional
+        At most :data:`MAX_LINES` frame ids (default: the codebook's first ones).
 
     Returns
     -------
     alt.Chart or alt.FacetChart
     """
-    return _sized(prevalence_lines(results.comparison(outlets)["prevalence"], results.codebook, colours))
+    return _sized(prevalence_lines(results.comparison(outlets)["prevalence"], results.codebook, colours, frames))
 
 
 def distinctive_terms(results, outlets=None, top: int = 8) -> alt.FacetChart:

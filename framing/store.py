@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 from pathlib import Path
@@ -36,7 +37,13 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE TABLE IF NOT EXISTS embeddings (
     model_id VARCHAR, sha256 VARCHAR, vector BLOB
 );
+CREATE TABLE IF NOT EXISTS article_meta (
+    article_id VARCHAR, meta VARCHAR
+);
 """
+# ``article_meta`` holds each article's user columns (``Article.extra``) as one JSON object;
+# a side table, so stores written before it existed stay readable (read-only ones lack it and
+# read as articles without metadata).
 # The embedding cache carries no PRIMARY KEY on purpose: DuckDB keeps ART indexes in
 # memory, and at 100,000 articles (3 million sentences) the indexes of the cache and of
 # the sentences table earlier versions kept held over 1 GiB. Uniqueness is kept by the
@@ -207,6 +214,11 @@ class Store:
             art["ingested_at"] = now
             self._finish_pending()
             self.con.register("_new_articles", art)
+            meta = pd.DataFrame({"article_id": [a.article_id for a in new if a.extra],
+                                 "meta": [json.dumps(dict(a.extra), ensure_ascii=False, default=str)
+                                          for a in new if a.extra]}, dtype=object)
+            if len(meta):
+                self.con.register("_new_meta", meta)
             if chunk_entries:
                 self.con.register("_new_dedup", _dedup_table(scheme, chunk_entries))
             self.con.begin()
@@ -215,6 +227,8 @@ class Store:
                     "INSERT INTO articles SELECT article_id, outlet, published, title, text, url, section, author, "
                     "source, ingested_at FROM _new_articles"
                 )
+                if len(meta):
+                    self.con.execute("INSERT INTO article_meta SELECT article_id, meta FROM _new_meta")
                 if chunk_entries:
                     self.con.execute("INSERT INTO dedup_index SELECT * FROM _new_dedup ON CONFLICT DO NOTHING")
                 self.con.commit()
@@ -226,6 +240,8 @@ class Store:
                 raise
             finally:
                 self.con.unregister("_new_articles")
+                if len(meta):
+                    self.con.unregister("_new_meta")
                 if chunk_entries:
                     self.con.unregister("_new_dedup")
         return self.article_count() - before
@@ -245,7 +261,9 @@ class Store:
     def article_count(self) -> int:
         return int(self.con.execute("SELECT count(*) FROM articles").fetchall()[0][0])
 
-    def articles_frame(self, article_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    def articles_frame(self, article_ids: Sequence[str] | None = None, *, metadata: bool = True) -> pd.DataFrame:
+        """The stored articles (``ARTICLE_COLUMNS``, then the user's own columns, typed, unless
+        ``metadata=False``), in ingest order or in the order of ``article_ids``."""
         cols = ", ".join(ARTICLE_COLUMNS)
         if article_ids is None:
             frame = self.con.execute(f"SELECT {cols} FROM articles ORDER BY ingested_at, rowid").df()
@@ -258,7 +276,30 @@ class Store:
         for col in ARTICLE_COLUMNS:
             if col != "published":
                 frame[col] = frame[col].fillna("").astype(str)
+        if metadata:
+            extras = self._metadata(frame["article_id"].tolist())
+            if any(extras):
+                from framing.metadata import extra_frame
+
+                extra = extra_frame(extras)
+                frame = pd.concat([frame, extra.drop(columns=[c for c in extra.columns if c in frame.columns])],
+                                  axis=1)
         return frame
+
+    def _metadata(self, article_ids: list[str]) -> list[dict]:
+        """The stored user columns (``Article.extra``) of these articles, in their order."""
+        try:
+            rows = self.con.execute("SELECT article_id, meta FROM article_meta WHERE article_id IN "
+                                    "(SELECT unnest(?))", [article_ids]).fetchall()
+        except duckdb.CatalogException:  # a read-only store written before the table existed
+            return [{} for _ in article_ids]
+        by_id = {}
+        for aid, meta in rows:
+            try:
+                by_id.setdefault(aid, json.loads(meta))
+            except (TypeError, ValueError):
+                continue
+        return [by_id.get(a, {}) for a in article_ids]
 
     def corpus(self, article_ids: Sequence[str] | None = None) -> Corpus:
         return Corpus.from_frame(self.articles_frame(article_ids))

@@ -144,15 +144,16 @@ def test_outlets_page(encoder):
     subheaders = [s.value for s in at.subheader]
     assert "Frames by outlet" in subheaders and "Axis positions" in subheaders
     specs = _chart_specs(at)
-    assert any('"rect"' in s for s in specs), "heatmap"
+    forest = next(s for s in specs if '"facet"' in s and "mean frame score (95% interval)" in s)  # forest plot
+    assert "on-topic" in forest or "articles" in forest  # outlet labels carry the coverage
     assert any('"circle"' in s for s in specs), "strip plot"
-    assert any("Left: State under siege" in c.value for c in at.caption)
+    assert any("Further left: more State as proxy sponsor" in c.value for c in at.caption)
+    assert any("articles on-topic" in m.value for m in at.markdown)  # coverage notes beside the means
+    assert "Same events, told differently?" in subheaders
     assert "Distinctive terms per outlet" in subheaders
     assert len(_table(at, "term")) > 0
     outlets = at.selectbox(key="terms_outlet").options
     assert outlets == ["Arab News", "Express Tribune", "First Post"]
-    heat = next(s for s in _chart_specs(at) if '"rect"' in s)
-    assert "Foreign|interference and|great-power|rivalry" in heat  # wrapped frame labels
 
     # with many outlets only the biggest are compared (here: the top two of three)
     at = _app("outlets", compare_top_n=2)

@@ -75,5 +75,5 @@ def test_article_chart_specs_are_valid_vega_lite():
     axis = axis_positions(row, cb)
     alt.LayerChart.from_dict(axis)
     assert axis["data"]["values"][0]["position"] == 0.4
-    assert axis["layer"][1]["encoding"]["x"]["scale"]["domain"] == [1, -1]  # pole A on the left
+    assert axis["layer"][1]["encoding"]["x"]["scale"]["domain"] == [-1, 1]  # pole B left, pole A right
     assert axis_positions({}, cb) is None

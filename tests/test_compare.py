@@ -118,7 +118,10 @@ def test_distinctive_terms_hand_checked():
         "y1": "Rights groups said the state used militants as proxies.",
         "y2": "Enforced disappearances rose, rights groups said, as the state used proxies.",
     }
-    terms = compare(scores, texts=texts, n_boot=20, n_perm=20, min_term_count=2).distinctive_terms
+    default = compare(scores, texts=texts, n_boot=20, n_perm=20, min_term_count=2).distinctive_terms
+    assert "said" not in set(default["term"])  # boilerplate left out by default
+    terms = compare(scores, texts=texts, n_boot=20, n_perm=20, min_term_count=2, exclude_terms=()).distinctive_terms
+    assert "said" in set(terms["term"])
     top_x = terms[terms["outlet"] == "X"].sort_values("rank")
     top_y = terms[terms["outlet"] == "Y"].sort_values("rank")
     assert {"army", "hybrid", "warfare"} <= set(top_x["term"])
@@ -157,8 +160,10 @@ def test_prevalence_by_week_and_month(scores):
 
 
 def test_errors(scores):
-    with pytest.raises(ValueError, match="by must be"):
+    with pytest.raises(ValueError, match="by='frame': no such column"):
         compare(scores, by="frame")
+    with pytest.raises(ValueError, match="by must be"):
+        compare(scores, by="")
     with pytest.raises(ValueError, match="time_freq"):
         compare(scores, time_freq="fortnight")
     with pytest.raises(ValueError, match="event_id"):

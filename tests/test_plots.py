@@ -138,7 +138,7 @@ RESULT_CHARTS = {
     "outlet_intervals": (lambda r: plots.outlet_intervals(r), {"rule", "point"},
                          {"x": {"lo", "mean"}, "x2": {"hi"}, "y": {"frame_label"}, "yOffset": {"outlet"}},
                          EVIL_OUTLETS + (EVIL_FRAME,)),
-    "axis_strip": (lambda r: plots.axis_strip(r, "siege_vs_proxy"), {"rule", "tick", "circle"},
+    "axis_strip": (lambda r: plots.axis_strip(r, "siege_vs_proxy"), {"rule", "tick", "circle", "text"},
                    {"x": {"position"}, "y": {"outlet"}, "tooltip": {"outlet", "title", "position"}},
                    EVIL_OUTLETS),
     "prevalence": (lambda r: plots.prevalence(r), {"line"},
@@ -175,10 +175,10 @@ def test_labels_render_as_text_not_markup(results, name):
     _assert_svg_escapes(RESULT_CHARTS[name][0](results))
 
 
-def test_axis_strip_draws_pole_a_left_with_labels_in_the_title(results):
+def test_axis_strip_draws_pole_b_left_pole_a_right_with_labels_in_the_title(results):
     spec = plots.axis_strip(results).to_dict()  # default axis: the codebook's first
     dots = [v for v in _views(spec) if v["mark"]["type"] == "circle"][0]
-    assert dots["encoding"]["x"]["scale"]["domain"] == [1, -1]
+    assert dots["encoding"]["x"]["scale"]["domain"] == [-1, 1]  # pole B (-1) left, pole A (+1) right
     assert EVIL_FRAME in dots["encoding"]["x"]["title"]  # a title string, drawn as text
     positions = [row["position"] for row in _data_values_rows(spec) if "article_id" in row]
     expected = results.scores["axis:siege_vs_proxy"].dropna()
@@ -243,7 +243,7 @@ def test_per_article_specs_keep_labels_as_data(results):
     assert {v["frame"] for v in bars["data"]["values"]} == {EVIL_FRAME, "Proxy"}
     assert bars["encoding"]["color"]["scale"]["range"] == list(colour_map(results.codebook.frame_ids).values())
     axis = plots.axis_positions(row, results.codebook)
-    assert axis["data"]["values"][0]["left"] == EVIL_FRAME
+    assert axis["data"]["values"][0]["right"] == EVIL_FRAME  # pole A on the right
     for spec in (bars, axis):
         _assert_labels_are_data(spec, [EVIL_FRAME])
         _assert_svg_escapes(spec)

@@ -126,33 +126,76 @@ def _print_comparison(cmp) -> None:
     from rich.table import Table
 
     console = Console(width=max(140, Console().width))
+    g = cmp.group_column
     means = cmp.means[cmp.means["event_id"] == "all"]
-    view = Table(title="Mean score per outlet [95% bootstrap CI] (n)", header_style="bold")
+    noun = "outlet" if g == "outlet" else escape(str(cmp.by))
+    view = Table(title=f"Mean score per {noun} [95% bootstrap CI] (n)", header_style="bold")
     view.add_column("measure")
-    outlets = sorted(means["outlet"].unique())
-    for outlet in outlets:
-        view.add_column(escape(str(outlet)), justify="right", no_wrap=True)
+    groups = sorted(means[g].unique())
+    for name in groups:
+        view.add_column(escape(str(name)), justify="right", no_wrap=True)
     for measure, group in means.groupby("measure", sort=False):
-        cells = {r.outlet: escape(f"{r.mean:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}] ({r.n})")
+        cells = {getattr(r, g): escape(f"{r.mean:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}] ({r.n})")
                  for r in group.itertuples()}
-        view.add_row(escape(str(measure)), *[cells.get(o, "") for o in outlets])
+        view.add_row(escape(str(measure)), *[cells.get(o, "") for o in groups])
     console.print(view)
     diffs = cmp.differences
     diffs = diffs[(diffs["event_id"] == "all")].sort_values("p_value").head(10)
     if len(diffs):
-        top = Table(title="Largest outlet differences (permutation p, BH q)", header_style="bold")
-        for col in ("measure", "outlet a", "outlet b", "difference", "p", "q"):
+        top = Table(title=f"Largest {noun} differences (permutation p, BH q)", header_style="bold")
+        for col in ("measure", f"{noun} a", f"{noun} b", "difference", "p", "q"):
             top.add_column(col, justify="right" if col in ("difference", "p", "q") else "left")
         for r in diffs.itertuples():
-            top.add_row(escape(str(r.measure)), escape(str(r.outlet_a)), escape(str(r.outlet_b)), f"{r.difference:+.3f}",
-                        f"{r.p_value:.4f}", f"{r.q_value:.4f}")
+            top.add_row(escape(str(r.measure)), escape(str(getattr(r, f"{g}_a"))), escape(str(getattr(r, f"{g}_b"))),
+                        f"{r.difference:+.3f}", f"{r.p_value:.4f}", f"{r.q_value:.4f}")
         console.print(top)
+    if "matched_differences" in cmp.tables:
+        _print_matched(console, cmp, noun)
+
+
+def _print_matched(console, cmp, noun: str) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    g = cmp.group_column
+    matched = cmp.tables["matched_differences"]
+    view = Table(title=f"Event-matched differences: same events, {noun} a minus {noun} b "
+                 "(mean of within-event differences [95% bootstrap CI over events], sign-flip p, BH q)",
+                 header_style="bold")
+    for col in ("measure", f"{noun} a", f"{noun} b", "events", "matched", "95% CI", "p", "q", "unmatched", "q (unm.)"):
+        view.add_column(col, justify="left" if col in ("measure", f"{noun} a", f"{noun} b") else "right")
+    for r in matched.sort_values(["p_value", "measure"]).head(15).itertuples():
+        ci = "" if r.ci_low != r.ci_low else f"[{r.ci_low:+.3f}, {r.ci_high:+.3f}]"
+        view.add_row(escape(str(r.measure)), escape(str(getattr(r, f"{g}_a"))), escape(str(getattr(r, f"{g}_b"))),
+                     str(r.n_events), f"{r.difference:+.3f}", ci, f"{r.p_value:.4f}", f"{r.q_value:.4f}",
+                     f"{r.unmatched_difference:+.3f}", f"{r.unmatched_q_value:.4f}")
+    console.print(view)
+    events = matched.drop_duplicates([f"{g}_a", f"{g}_b"])
+    console.print("shared events per pair: " + ", ".join(
+        f"{escape(str(getattr(r, f'{g}_a')))}–{escape(str(getattr(r, f'{g}_b')))} {r.n_events}"
+        for r in events.itertuples()))
+    agenda = cmp.tables["agenda"]
+    other = "other_outlet" if g == "outlet" else "other"
+    view = Table(title=f"Agenda: a {noun}'s articles in events the other {noun} does not cover", header_style="bold")
+    for col in (noun, f"other {noun}", "articles", "not covered by other", "share"):
+        view.add_column(col, justify="left" if col in (noun, f"other {noun}") else "right")
+    for r in agenda.itertuples():
+        view.add_row(escape(str(getattr(r, g))), escape(str(getattr(r, other))), str(r.articles),
+                     str(r.articles_not_covered), f"{r.share_not_covered:.0%}")
+    console.print(view)
 
 
 @app.command("compare", epilog=SKIPS_EPILOG)
 def compare_command(
     paths: Optional[List[Path]] = typer.Argument(None, help="Files or folders of articles (default: the demo corpus)."),
-    by: str = typer.Option("outlet", "--by", help="outlet (corpus-wide) or event (also within each event)."),
+    by: str = typer.Option("outlet", "--by", help="outlet (corpus-wide), event (also within each event), month, "
+                           "storyline, or any input column kept at ingest (e.g. mbfc_bias, country, language)."),
+    matched: bool = typer.Option(False, "--matched", help="Also event-matched differences (pairs over the events "
+                                 "both cover) and the agenda table."),
+    keep_off_topic: bool = typer.Option(False, "--keep-off-topic", help="Keep articles the codebook flags off-topic "
+                                        "in the means and tests (default: left out, counted in coverage)."),
+    event_column: str = typer.Option("event_id", "--event-column", help="With --matched: the column naming the "
+                                     "events (default: the tool's own; e.g. a gold cluster_id column)."),
     codebook: str = typer.Option("south-asia-security", "--codebook", "-c", help="Codebook id or YAML file."),
     out: Optional[Path] = typer.Option(None, "--out", "-o",
                                        help="Write all tables here (a file, or a folder: one file per table)."),
@@ -168,20 +211,25 @@ def compare_command(
 ) -> None:
     """Compare outlets side by side: means with 95% intervals, tested differences, distinctive terms, time."""
     fmt = _check_format(fmt)
-    if by not in ("outlet", "event"):
-        _fail(f"--by {by!r}: expected outlet or event")
+    if not by.strip():
+        _fail("--by: expected outlet, event, month, storyline or a column name")
     if db is not None and no_cache:
         _fail("--db and --no-cache exclude each other")
     store = None
+    result = None
     try:
         from framing.analysis import analyse
 
         store = _open_store(db, no_cache)
         result = analyse([str(p) for p in paths] if paths else None, codebook=codebook, encoder=encoder, store=store)
-        cmp = result.compare(by=by, time_freq=time_freq, n_boot=n_boot, n_perm=n_perm, random_state=seed)
+        cmp = result.compare(by=by, time_freq=time_freq, n_boot=n_boot, n_perm=n_perm, random_state=seed,
+                             matched=matched, event_column=event_column, drop_off_topic=not keep_off_topic)
+        noun = "outlet(s)" if cmp.group_column == "outlet" else f"{by} group(s)"
+        if cmp.params.get("ungrouped"):
+            typer.echo(f"note: {cmp.params['ungrouped']} article(s) without a {by} value left out", err=True)
         if out is not None:
             written = cmp.export(out, format=fmt, manifest=result.manifest(), neutralise_formulas=not raw_cells)
-            typer.echo(f"compared {cmp.means['outlet'].nunique()} outlet(s) on {len(cmp.params['measures'])} "
+            typer.echo(f"compared {cmp.means[cmp.group_column].nunique()} {noun} on {len(cmp.params['measures'])} "
                        f"measure(s); wrote " + ", ".join(str(p) for p in written), err=True)
         else:
             _print_comparison(cmp)
@@ -190,4 +238,4 @@ def compare_command(
     finally:
         if store is not None:
             store.close()
-    finish_with_skips(getattr(result.corpus, "report", None))
+    finish_with_skips(getattr(getattr(result, "corpus", None), "report", None))

@@ -17,11 +17,73 @@ PARTITION_TABLES = ("scores", "evidence", "components", "sentences")
 
 
 def articles_frame(articles) -> pd.DataFrame:
-    """Article metadata and text of a partition (for events, the app and exports)."""
+    """Article metadata and text of a partition (for events, the app and exports): the
+    ``ARTICLE_META_COLUMNS``, then the user's own columns (``Article.extra``, typed by
+    :func:`framing.metadata.extra_frame`)."""
+    from framing.metadata import extra_frame
+
+    articles = list(articles)
     frame = pd.DataFrame({c: pd.Series([getattr(a, c) for a in articles], dtype=object)
                           for c in ARTICLE_META_COLUMNS})
     frame["published"] = pd.to_datetime(frame["published"], errors="coerce")
-    return frame
+    extra = extra_frame([getattr(a, "extra", None) or {} for a in articles])
+    extra = extra.drop(columns=[c for c in extra.columns if c in frame.columns])
+    return pd.concat([frame, extra], axis=1) if len(extra.columns) else frame
+
+
+def _unified_schema(schemas):
+    """One schema for the parts of a table; a column typed differently in different parts
+    (user metadata: numbers in one partition, text in another) becomes text."""
+    import pyarrow as pa
+
+    try:
+        return pa.unify_schemas(schemas, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        pass
+    types: dict[str, set] = {}
+    for schema in schemas:
+        for f in schema:
+            if not pa.types.is_null(f.type):
+                types.setdefault(f.name, set()).add(f.type)
+    fields, seen = [], set()
+    for schema in schemas:
+        for f in schema:
+            if f.name in seen:
+                continue
+            seen.add(f.name)
+            kinds = types.get(f.name, {f.type})
+            fields.append(pa.field(f.name, kinds.pop() if len(kinds) == 1 else pa.string()))
+    return pa.schema(fields)
+
+
+def _conform(table, schema):
+    """``table`` with ``schema``'s columns in order (missing ones null), cast to its types."""
+    import pyarrow as pa
+
+    columns = []
+    for f in schema:
+        if f.name in table.column_names:
+            col = table.column(f.name)
+            columns.append(col if col.type == f.type else col.cast(f.type))
+        else:
+            columns.append(pa.nulls(table.num_rows, f.type))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate partition frames; a column whose dtype differs between them becomes text."""
+    if len(frames) == 1:
+        return frames[0]
+    kinds: dict[str, set] = {}
+    for f in frames:
+        for c in f.columns:
+            if f[c].notna().any():
+                kinds.setdefault(c, set()).add(str(f[c].dtype))
+    mixed = [c for c, k in kinds.items() if len(k) > 1 and c not in ARTICLE_META_COLUMNS]
+    if mixed:
+        frames = [f.assign(**{c: f[c].astype(object).where(f[c].notna(), None).map(
+            lambda v: v if v is None else str(v)) for c in mixed if c in f.columns}) for f in frames]
+    return pd.concat(frames, ignore_index=True)
 
 
 class PartStore:
@@ -66,7 +128,6 @@ class PartStore:
     # ------------------------------------------------------------------ merge
     def merge(self, tables=PARTITION_TABLES + ("articles",), keep_parts: bool = False) -> dict:
         """Concatenate the parts of each table in index order; returns name -> Path."""
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
         order = sorted(self.indices)
@@ -79,14 +140,14 @@ class PartStore:
             if not files:
                 continue
             schemas = [pq.read_schema(f).remove_metadata() for f in files]
-            schema = pa.unify_schemas(schemas, promote_options="permissive")
+            schema = _unified_schema(schemas)
             target = self.out_dir / f"{table}.parquet"
             with pq.ParquetWriter(target, schema, compression="zstd") as writer:
                 for f in files:
                     t = pq.read_table(f)
                     if t.num_rows == 0:
                         continue
-                    writer.write_table(t.replace_schema_metadata(None).select(schema.names).cast(schema))
+                    writer.write_table(_conform(t.replace_schema_metadata(None), schema))
             out[table] = target
         # document vectors: one (n_articles, dim) .npy written block by block
         blocks = [self.part("docvec", i, "npy") for i in order]
@@ -143,7 +204,7 @@ class MemoryParts:
             frames = [f for f in frames if len(f)] or frames[:1]
             if frames:
                 tables[name] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        tables["articles"] = pd.concat([self.articles[i] for i in order], ignore_index=True)
+        tables["articles"] = _concat_frames([self.articles[i] for i in order])
         blocks = [np.asarray(self.results[i].doc_vectors, dtype=np.float32) for i in order]
         dim = max((b.shape[1] for b in blocks if b.ndim == 2), default=0)
         vectors = np.zeros((sum(b.shape[0] for b in blocks), dim), dtype=np.float32)

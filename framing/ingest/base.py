@@ -12,10 +12,12 @@ from framing.ingest.sources import InputFile
 @dataclass
 class RawRecord:
     """One input record: canonical fields (``id, text, title, outlet, published, url,
-    section, author``; any may be missing) and where it was found (``"line 17"``)."""
+    section, author``; any may be missing), where it was found (``"line 17"``) and the
+    input's other columns (``extra``: user metadata, column name -> raw value)."""
 
     location: str
     fields: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -27,6 +29,11 @@ class FileContext:
     warnings: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     bytes_done: int = 0
+    #: user columns seen / kept / not kept (over the cap) in this file
+    extra_seen: set = field(default_factory=set)
+    extra_kept: set = field(default_factory=set)
+    extra_dropped: set = field(default_factory=set)
+    extra_cut: bool = False
 
     @property
     def name(self) -> str:

@@ -135,6 +135,7 @@ def _to_article(rec: RawRecord, ctx: FileContext, opts: _Options, bad_dates: lis
     own_id = as_text(f.get("id"))
     article_id = own_id or make_article_id(outlet, title, published, text)
     source = f"{ctx.name}:{rec.location}" if rec.location else ctx.name
+    extra = _extra(rec, ctx) if rec.extra else {}
     return Article(
         article_id=article_id,
         outlet=outlet,
@@ -145,7 +146,28 @@ def _to_article(rec: RawRecord, ctx: FileContext, opts: _Options, bad_dates: lis
         section=as_text(f.get("section")),
         author=as_text(f.get("author")),
         source=source,
+        extra=extra,
     )
+
+
+def _extra(rec: RawRecord, ctx: FileContext) -> dict:
+    """The record's user columns as kept (:func:`framing.metadata.extra_value`); the first value
+    cut to :data:`~framing.metadata.MAX_EXTRA_CHARS` in a file is reported."""
+    from framing.metadata import MAX_EXTRA_CHARS, extra_name, extra_value
+
+    out = {}
+    for column, raw in rec.extra.items():
+        name = extra_name(column)
+        if not name or name in out:
+            continue
+        value, cut = extra_value(raw)
+        if cut and not ctx.extra_cut:
+            ctx.extra_cut = True
+            ctx.warn(f"{rec.location or 'whole file'}: value of column {name[:60]!r} cut to {MAX_EXTRA_CHARS:,} "
+                     "characters (later cuts in this file are not listed)")
+        if value is not None:
+            out[name] = value
+    return out
 
 
 def _no_text_reason(fields: dict) -> str:

@@ -11,6 +11,7 @@ import csv
 import json
 import sys
 from collections import deque
+from itertools import repeat
 from typing import Any, Iterable, Iterator
 
 from framing.ingest.base import FileContext, RawRecord
@@ -42,6 +43,31 @@ def _record(found: dict[str, str], row: dict[str, Any]) -> dict[str, Any]:
     return {field: row.get(column) for field, column in found.items()}
 
 
+def _extra_keys(ctx: FileContext, columns: Iterable[str], found: dict[str, str]) -> list[str]:
+    """The input columns kept as user metadata: those feeding no core field, at most
+    :data:`~framing.metadata.MAX_EXTRA_COLUMNS` per file (the rest reported once)."""
+    from framing.metadata import MAX_EXTRA_COLUMNS
+
+    used = set(found.values())
+    keys = [c for c in columns if c not in used and str(c).strip()]
+    seen = ctx.extra_seen
+    new = [c for c in keys if c not in seen]
+    for c in new:
+        if len(ctx.extra_kept) < MAX_EXTRA_COLUMNS:
+            ctx.extra_kept.add(c)
+        elif c not in ctx.extra_dropped:
+            ctx.extra_dropped.add(c)
+            if len(ctx.extra_dropped) == 1:
+                ctx.warn(f"more than {MAX_EXTRA_COLUMNS} extra columns; {str(c)[:60]!r} and any later ones "
+                         "are not kept")
+        seen.add(c)
+    return [c for c in keys if c in ctx.extra_kept]
+
+
+def _extra(keys: list[str], row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row.get(k) for k in keys}
+
+
 # ---------------------------------------------------------------- JSON lines
 def parse_jsonl(ctx: FileContext) -> Iterator[RawRecord]:
     """Stream a JSON-lines file; a malformed line is skipped and reported, the rest kept."""
@@ -55,6 +81,7 @@ def parse_jsonl(ctx: FileContext) -> Iterator[RawRecord]:
     else:
         lines = iter_lines(path)
     resolved: dict[tuple, dict[str, str]] = {}
+    extra_keys: dict[tuple, list[str]] = {}
     fallback: str | None = None
     bad_encoding_lines = 0
     checked = False
@@ -93,6 +120,7 @@ def parse_jsonl(ctx: FileContext) -> Iterator[RawRecord]:
         found = resolved.get(key)
         if found is None:
             found = resolved[key] = resolve_columns(key, ctx.mapping)
+            extra_keys[key] = _extra_keys(ctx, key, found)
             if not checked:
                 checked = True
                 _check_mapping(ctx, list(key), found)
@@ -103,7 +131,7 @@ def parse_jsonl(ctx: FileContext) -> Iterator[RawRecord]:
             objects_without_text += 1
             if not has_text and objects_without_text >= _NO_TEXT_LIMIT:
                 raise _no_text_error(ctx, keys_without_text, what="keys")
-        yield RawRecord(f"line {number}", _record(found, obj))
+        yield RawRecord(f"line {number}", _record(found, obj), _extra(extra_keys[key], obj))
     if not has_text and objects_without_text:
         raise _no_text_error(ctx, keys_without_text, what="keys")
     if bad_encoding_lines:
@@ -145,7 +173,7 @@ def parse_json_array(ctx: FileContext, text: str) -> Iterator[RawRecord]:
             checked = True
             if "text" not in found:
                 raise _no_text_error(ctx, obj.keys(), what="keys")
-        yield RawRecord(f"item {i}", _record(found, obj))
+        yield RawRecord(f"item {i}", _record(found, obj), _extra(_extra_keys(ctx, obj.keys(), found), obj))
 
 
 # ---------------------------------------------------------------- CSV / TSV
@@ -216,6 +244,8 @@ def parse_csv(ctx: FileContext) -> Iterator[RawRecord]:
                 raise _no_text_error(ctx, [c for c in columns if c])
             _check_mapping(ctx, columns, found)
             index = {field: columns.index(col) for field, col in found.items()}
+            kept = set(_extra_keys(ctx, columns, found))
+            extra_index = {col: i for i, col in enumerate(columns) if col in kept}
             width = len(columns)
             row_number = 1
             for row in reader:
@@ -239,7 +269,8 @@ def parse_csv(ctx: FileContext) -> Iterator[RawRecord]:
                     replaced_rows += 1
                 if row_number % 1000 == 0:
                     ctx.bytes_done = min(size, _tell(fh, size))
-                yield RawRecord(f"row {row_number}", values)
+                extra = {col: row[i] for col, i in extra_index.items() if i < len(row)}
+                yield RawRecord(f"row {row_number}", values, extra)
         except csv.Error as exc:
             raise IngestError(f"{ctx.name}: cannot parse as CSV near row {reader.line_num} ({exc}); "
                               "the rows before it were read") from None
@@ -274,13 +305,16 @@ def parse_parquet(ctx: FileContext) -> Iterator[RawRecord]:
     size = max(ctx.file.path.stat().st_size, 1)
     n_rows = max(pf.metadata.num_rows, 1)
     row_number = 0
+    extra = _extra_keys(ctx, columns, found)
     try:
-        for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=list(dict.fromkeys(found.values()))):
+        for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS,
+                                     columns=list(dict.fromkeys(list(found.values()) + extra))):
             data = batch.to_pydict()
             cols = [data[c] for c in found.values()]
-            for values in zip(*cols):
+            extra_cols = [data[c] for c in extra]
+            for values, extra_values in zip(zip(*cols), zip(*extra_cols) if extra else repeat(())):
                 row_number += 1
-                yield RawRecord(f"row {row_number}", dict(zip(found.keys(), values)))
+                yield RawRecord(f"row {row_number}", dict(zip(found.keys(), values)), dict(zip(extra, extra_values)))
             ctx.bytes_done = int(size * row_number / n_rows)
     except OSError as exc:
         raise IngestError(f"{ctx.name}: Parquet read failed at row {row_number + 1} ({exc})") from None
@@ -309,6 +343,8 @@ def parse_xlsx(ctx: FileContext) -> Iterator[RawRecord]:
             raise _no_text_error(ctx, [c for c in columns if c])
         _check_mapping(ctx, columns, found)
         index = {field: columns.index(col) for field, col in found.items()}
+        kept = set(_extra_keys(ctx, columns, found))
+        extra_index = {col: i for i, col in enumerate(columns) if col in kept}
         formulas, formula_wb = _formula_cells(ctx, index["text"])
         try:
             for number, values in enumerate(rows, start=2):
@@ -323,6 +359,7 @@ def parse_xlsx(ctx: FileContext) -> Iterator[RawRecord]:
                 yield RawRecord(
                     f"row {number}",
                     {field: (values[i] if i < len(values) else None) for field, i in index.items()},
+                    {col: values[i] for col, i in extra_index.items() if i < len(values)},
                 )
         finally:
             if formula_wb is not None:

@@ -435,7 +435,8 @@ class Results:
         ----------
         by : str, default "outlet"
         target : {"frames", "roles"}, default "frames"
-            ``frames``: :func:`framing.compare.compare` over these scores and texts, with this
+            ``frames``: :func:`framing.compare.compare` over these scores and texts (keyword
+            arguments passed on, e.g. ``matched=True``, ``event_column="cluster_id"``), with this
             run's manifest as provenance (a ``Comparison``). ``roles``: the role shares and
             outlet differences of :attr:`roles` (:func:`framing.roles.results.role_comparison`),
             a dict ``{"role_shares": DataFrame, "role_differences": DataFrame}``; ``kw`` may
@@ -456,20 +457,22 @@ class Results:
         comparison.provenance = self.manifest()
         return comparison
 
-    def comparison(self, outlets=None, *, by: str = "outlet") -> dict[str, pd.DataFrame]:
+    def comparison(self, outlets=None, *, by: str = "outlet", matched: bool = False) -> dict[str, pd.DataFrame]:
         """:meth:`compare` tables for the given outlets (default: all), computed once per
-        (outlets, by) — and, for a results folder, cached as Parquet under
-        ``DIR/comparison/<key>/`` so it is paid once per folder, not per page view."""
+        (outlets, by, matched) — and, for a results folder, cached as Parquet under
+        ``DIR/comparison/<key>/`` so it is paid once per folder, not per page view.
+        ``matched=True`` adds ``matched_differences`` and ``agenda`` (needs events)."""
         outlets = sorted(map(str, outlets)) if outlets is not None else sorted(self.outlet_counts().index)
-        key = (tuple(outlets), by)
+        matched = bool(matched) and self.has("events")
+        key = (tuple(outlets), by, matched)
         if key in self._cache:
             return self._cache[key]
         folder = None
         scores_source = self._sources["scores"]
         if self.folder is not None and isinstance(scores_source, (str, Path)):
             stat = Path(scores_source).stat()
-            digest = hashlib.sha256(json.dumps([outlets, by, stat.st_size, stat.st_mtime_ns,
-                                                self.has("events")]).encode()).hexdigest()[:16]
+            ident = [outlets, by, stat.st_size, stat.st_mtime_ns, self.has("events")] + (["matched"] if matched else [])
+            digest = hashlib.sha256(json.dumps(ident).encode()).hexdigest()[:16]
             folder = self.folder / "comparison" / digest
             done = folder / "tables.json"
             if done.exists():
@@ -477,7 +480,7 @@ class Results:
                 tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in names}
                 self._cache[key] = tables
                 return tables
-        tables = dict(self.compare(by=by, outlets=outlets).tables)
+        tables = dict(self.compare(by=by, outlets=outlets, matched=matched).tables)
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
             for name, table in tables.items():

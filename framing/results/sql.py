@@ -44,18 +44,39 @@ def columns(con, relation: str) -> list[str]:
     return [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
 
 
+#: Article columns that are not user metadata (the rest of ``articles`` is, and joins the scores).
+_ARTICLE_CORE = ("article_id", "outlet", "published", "title", "text", "url", "section", "author", "source")
+#: Per-article columns of ``events`` that join the scores after ``event_id``/``event_label``.
+EVENT_SCORE_COLUMNS = ("storyline_id", "date_source")
+
+
+def metadata_columns(con, *, has_articles: bool) -> list[str]:
+    """The user's own columns of the ``articles`` view (what is not a core article field)."""
+    if not has_articles:
+        return []
+    return [c for c in columns(con, "articles") if c not in _ARTICLE_CORE and c != "ingested_at"]
+
+
 def scores_sql(con, *, has_events: bool, has_articles: bool, row_column: str | None = None) -> str:
     """The score table as users see it: the ``scores`` view in input order, with ``url``
-    from ``articles`` and ``event_id``/``event_label`` from ``events`` (empty without them),
-    plus the 0-based input row as ``row_column`` when given."""
+    from ``articles``, ``event_id``/``event_label`` (and ``storyline_id``, ``date_source`` when
+    clustered with them) from ``events`` (empty without them), the user's own input columns
+    from ``articles`` at the end, plus the 0-based input row as ``row_column`` when given."""
     cols = columns(con, "scores")
     art_cols = columns(con, "articles") if has_articles else []
+    ev_cols = columns(con, "events") if has_events else []
+    ev_extra = [c for c in EVENT_SCORE_COLUMNS if c in ev_cols and c not in cols]
     select = []
+
+    def event_part():
+        out = ["e.event_id"] if has_events else ["CAST(NULL AS VARCHAR) AS event_id"]
+        if "event_label" not in cols:
+            out.append("e.event_label" if has_events else "CAST(NULL AS VARCHAR) AS event_label")
+        return out + ["e." + quote_ident(c) for c in ev_extra]
+
     for c in cols:
         if c == "event_id":
-            select += (["e.event_id"] if has_events else ["CAST(NULL AS VARCHAR) AS event_id"])
-            if "event_label" not in cols:
-                select.append("e.event_label" if has_events else "CAST(NULL AS VARCHAR) AS event_label")
+            select += event_part()
         elif c == "event_label":
             select.append("e.event_label" if has_events else "CAST(NULL AS VARCHAR) AS event_label")
         else:
@@ -63,16 +84,21 @@ def scores_sql(con, *, has_events: bool, has_articles: bool, row_column: str | N
         if c == "title" and "url" not in cols:
             select.append("a.url" if "url" in art_cols else "CAST(NULL AS VARCHAR) AS url")
     if "event_id" not in cols:
-        select += (["e.event_id", "e.event_label"] if has_events else
-                   ["CAST(NULL AS VARCHAR) AS event_id", "CAST(NULL AS VARCHAR) AS event_label"])
+        select += event_part()
+    taken = set(cols) | {"url", "event_id", "event_label", *ev_extra}
+    meta = [c for c in metadata_columns(con, has_articles=has_articles) if c not in taken]
+    select += ["a." + quote_ident(c) for c in meta]
     if row_column:
         select.append(f"s._row AS {quote_ident(row_column)}")
     joins = ""
     if has_events:
-        joins += (" LEFT JOIN (SELECT DISTINCT ON (article_id) article_id, event_id, event_label FROM events) e "
+        picked = ", ".join(["article_id", "event_id", "event_label"] + [quote_ident(c) for c in ev_extra])
+        joins += (f" LEFT JOIN (SELECT DISTINCT ON (article_id) {picked} FROM events) e "
                   "USING (article_id)")
-    if has_articles and "url" in art_cols and "url" not in cols:
-        joins += " LEFT JOIN (SELECT DISTINCT ON (article_id) article_id, url FROM articles) a USING (article_id)"
+    art_pick = (["url"] if "url" in art_cols and "url" not in cols else []) + meta
+    if has_articles and art_pick:
+        joins += (" LEFT JOIN (SELECT DISTINCT ON (article_id) article_id, "
+                  f"{', '.join(map(quote_ident, art_pick))} FROM articles) a USING (article_id)")
     return (f"SELECT {', '.join(select)} FROM (SELECT *, row_number() OVER () - 1 AS _row FROM scores) s"
             f"{joins} ORDER BY s._row")
 

@@ -129,9 +129,15 @@ def _article_column(row: dict, cb, texts: dict, evidence: pd.DataFrame, colours:
         for axis in cb.axes:
             v = row.get(f"axis:{axis.id}")
             if v is not None and pd.notna(v):
-                parts.append(f"{md(axis.label)}: {v:+.2f} [{row.get(f'axis:{axis.id}:lo', v):+.2f}, "
-                             f"{row.get(f'axis:{axis.id}:hi', v):+.2f}]")
-        st.caption(" · ".join(parts) + "  (positive = pole A, left)")
+                pole_a, pole_b = md(cb.frame(axis.pole_a).label), md(cb.frame(axis.pole_b).label)
+                text = (f"{md(axis.label)}: {v:+.2f} [{row.get(f'axis:{axis.id}:lo', v):+.2f}, "
+                        f"{row.get(f'axis:{axis.id}:hi', v):+.2f}] (− {pole_b} · + {pole_a})")
+                leaning, p = row.get(f"axis:{axis.id}:leaning"), row.get(f"axis:{axis.id}:leaning_p")
+                if leaning and p is not None and pd.notna(p):
+                    name = "neutral" if leaning == "neutral" else md(cb.frame(leaning).label)
+                    text += f" — leans {name} (p = {p:.2f}{', low confidence' if p < 0.7 else ''})"
+                parts.append(text)
+        st.caption(" · ".join(parts))
     text = texts.get(row["article_id"], "")
     ev = evidence[(evidence["article_id"] == row["article_id"]) & evidence["target"].isin(shown)]
     spans = [Span(int(s), int(e), t, strong=(k == "term"), value=float(v) if pd.notna(v) else 0.0)

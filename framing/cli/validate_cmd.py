@@ -91,10 +91,12 @@ def _read(labels_paths, codebook, label_map, db, corpus, *, training: bool = Fal
 
     labels = read_labels([str(p) for p in labels_paths], codebook=codebook, label_map=_label_map(label_map))
     typer.echo(f"labels: {labels.summary()}", err=True)
-    for s in labels.skipped[:20]:
+    # rows skipped for an unknown frame name are summarised (with suggestions) by _label_report
+    listed = [s for s in labels.skipped if not (labels.unknown and s.reason.startswith("unknown frame "))]
+    for s in listed[:20]:
         typer.echo(f"  skipped {s.file} {s.location}: {s.reason}", err=True)
-    if len(labels.skipped) > 20:
-        typer.echo(f"  ... and {len(labels.skipped) - 20} more skipped rows", err=True)
+    if len(listed) > 20:
+        typer.echo(f"  ... and {len(listed) - 20} more skipped rows", err=True)
     _label_report(labels, codebook, training=training)
     if labels.frame.empty:
         raise ValueError("no usable labels in " + ", ".join(map(str, labels_paths)))

@@ -339,7 +339,9 @@ def read_labels(paths, *, codebook=None, label_map: Mapping[str, str] | None = N
     df = df.drop_duplicates(["coder", "article_id", "target"], keep="last").reset_index(drop=True)
     used_axes = [a for a in dict.fromkeys(df.loc[~df["target"].isin(frame_ids), "target"])]
     for s in skipped:
-        log.warning("skipped %s %s: %s", s.file, s.location, s.reason)
+        log.debug("skipped %s %s: %s", s.file, s.location, s.reason)
+    if skipped:
+        log.info("skipped %d of %d label rows (Labels.skipped has each with its reason)", len(skipped), n_rows)
     return Labels(df, texts, list(frame_ids), used_axes, skipped, sources, n_rows, unknown)
 
 

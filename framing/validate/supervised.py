@@ -678,8 +678,9 @@ def cross_validate(make_model, X, y, *, n_splits: int = 5, random_state: int = 0
     labels : sequence of str, optional (label order; default sorted)
     progress : callable(stage, done, total), optional
         ``("embed", sentences, total)`` while the shared embeddings are computed; then, in
-        process, ``("fold k/n", step, steps)`` from each fold's ``fit`` (when it takes a
-        ``progress`` argument; its other stages as ``"fold k/n <stage>"``) or, with workers, ``("folds", folds done, n_splits)``.
+        process, ``("fold k/n", step, steps)`` from each fold's ``fit`` when it takes a
+        ``progress`` argument (its other stages as ``"fold k/n <stage>"``); otherwise,
+        and with workers, ``("folds", folds done, n_splits)``.
     n_jobs : int or None, default 1
         Folds run at once (joblib processes); ``None``: :func:`default_n_jobs`. Results do
         not depend on it.
@@ -729,12 +730,17 @@ def cross_validate(make_model, X, y, *, n_splits: int = 5, random_state: int = 0
 
     outputs: dict[int, tuple] = {}
     if n_jobs == 1:
+        steps_inside = "progress" in inspect.signature(probe.fit).parameters
+        if not steps_inside:
+            report("folds", 0, n_splits)
         for k, (tr, te) in enumerate(splits):
             stage = f"fold {k + 1}/{n_splits}"
             outputs[k] = _fit_fold(fold_model(), *args(tr, te),
                                    progress=lambda step, done, total, s=stage: report(
                                        s if step == "fit" else f"{s} {step}", done, total))
             _log_fold(k, Y[splits[k][1]], outputs[k], labels, multi_label, t0)
+            if not steps_inside:
+                report("folds", k + 1, n_splits)
     else:
         from joblib import Parallel, delayed
 

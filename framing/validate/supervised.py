@@ -682,8 +682,9 @@ def cross_validate(make_model, X, y, *, n_splits: int = 5, random_state: int = 0
         ``progress`` argument (its other stages as ``"fold k/n <stage>"``); otherwise,
         and with workers, ``("folds", folds done, n_splits)``.
     n_jobs : int or None, default 1
-        Folds run at once (joblib processes); ``None``: :func:`default_n_jobs`. Results do
-        not depend on it.
+        Folds run at once (joblib processes). ``None``: :func:`default_n_jobs` when the
+        folds share embeddings (the workers then never run the encoder, so torch threads
+        are not multiplied), else 1. Results do not depend on it.
     share_embeddings : bool, default True
         Embed once for all folds (FrameClassifier only; other estimators embed per fold).
 
@@ -709,12 +710,13 @@ def cross_validate(make_model, X, y, *, n_splits: int = 5, random_state: int = 0
         labels = list(labels) if labels is not None else sorted(set(vals))
         Y = np.eye(len(labels), dtype=int)[[labels.index(v) for v in vals]]
         splits = list(StratifiedKFold(n_splits, shuffle=True, random_state=random_state).split(X, vals))
-    n_jobs = default_n_jobs(n_splits) if n_jobs is None else max(1, min(int(n_jobs), n_splits))
-
     shared = None
     probe = make_model()
     if share_embeddings and isinstance(probe, FrameClassifier):
         shared = embed_once(probe, X, progress=lambda done, total: report("embed", done, total))
+    if n_jobs is None:  # automatic: only folds that read shared vectors (no encoder, no torch, in the workers)
+        n_jobs = default_n_jobs(n_splits) if shared is not None else 1
+    n_jobs = max(1, min(int(n_jobs), n_splits))
     embed_seconds = time.perf_counter() - t0
 
     def fold_model():

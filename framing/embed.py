@@ -206,9 +206,11 @@ def embed_articles(articles: Sequence[Article], encoder, cache=None, *, batch_si
                                         [a.article_id for a in articles])
 
 
-def embed_documents(docs: Sequence[Sequence[str]], encoder, cache=None, *,
-                    batch_size: int = 512) -> EmbeddedSentences:
+def embed_documents(docs: Sequence[Sequence[str]], encoder, cache=None, *, batch_size: int = 512,
+                    progress: Callable[[int, int], None] | None = None) -> EmbeddedSentences:
     """Embed documents given as sentence lists (:func:`framing.segment.segment_texts`).
+
+    ``progress(done, total)`` is passed to :func:`embed_sentences` (new sentences only).
 
     Returns
     -------
@@ -216,7 +218,7 @@ def embed_documents(docs: Sequence[Sequence[str]], encoder, cache=None, *,
     """
     sentences = [s for d in docs for s in d]
     index = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
-    vectors = embed_sentences(sentences, encoder, cache, batch_size=batch_size)
+    vectors = embed_sentences(sentences, encoder, cache, batch_size=batch_size, progress=progress)
     return EmbeddedSentences(vectors, index, [str(i) for i in range(len(docs))])
 
 
@@ -265,7 +267,9 @@ def document_vectors(sentence_vectors: np.ndarray, article_index: np.ndarray, n_
 
 
 def article_vectors(articles: Sequence[Article], encoder, cache=None, *, batch_size: int = 512,
-                    how: str = "mean") -> np.ndarray:
-    """Document vectors of articles: segment, embed, pool. ndarray of shape (n_articles, dim)."""
-    _, X = embed_articles(articles, encoder, cache, batch_size=batch_size)
+                    how: str = "mean", progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """Document vectors of articles: segment, embed, pool. ndarray of shape (n_articles, dim).
+
+    ``progress(done, total)`` is passed to :func:`embed_sentences` (new sentences only)."""
+    _, X = embed_articles(articles, encoder, cache, batch_size=batch_size, progress=progress)
     return pool(X.vectors, X.article_index, X.n_articles, how)

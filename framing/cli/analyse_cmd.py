@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
@@ -10,6 +9,7 @@ import typer
 
 from framing.cli._app import DB_HELP, app
 from framing.cli._options import RAW_CELLS_HELP, SKIPS_EPILOG, finish_with_skips
+from framing.cli._progress import Progress
 
 #: Engines that run the scoring. Other modules may register more (e.g. "dask"):
 #: ``ENGINES[name] = fn(paths, codebook=..., encoder=..., store=..., settings=..., progress=..., scheduler=...)``
@@ -27,35 +27,6 @@ def _dask_engine(paths, **kwargs):
 ENGINES["dask"] = _dask_engine
 
 _STDOUT_FORMATS = ("csv", "json", "md")
-
-
-class _Bars:
-    """A tqdm bar per stage of ``analyse`` (on stderr; silent when stderr is not a terminal)."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.stage: str | None = None
-        self.bar = None
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        from tqdm import tqdm
-
-        if stage != self.stage:
-            self.close()
-            self.stage = stage
-            self.bar = tqdm(total=total, desc=stage, unit="sent" if stage == "embed" else "",
-                            file=sys.stderr, leave=False, disable=None)
-        if self.bar is not None:
-            self.bar.total = total
-            self.bar.n = done
-            self.bar.refresh()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
 
 
 def _fail(message: str) -> None:
@@ -136,6 +107,7 @@ def analyse_command(
         None, "--results", help="Write a results folder (Parquet tables, events, codebook, manifest) streamed "
         "partition by partition, for large corpora; open it with `framing app --results DIR`."),
     raw_cells: bool = typer.Option(False, "--raw-cells", help=RAW_CELLS_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or progress lines."),
 ) -> None:
     """Score articles on every frame and axis of a codebook, with evidence."""
     from framing.paths import default_db_path
@@ -167,7 +139,7 @@ def analyse_command(
             _fail(f"--results {results}: folder is not empty and is not a framing results folder; "
                   "choose a new or empty folder")
 
-    bars = _Bars(enabled=True)
+    bars = Progress(enabled=not quiet)
     store = None
     try:
         from framing.analysis import analyse
@@ -239,7 +211,7 @@ def _write_results(inputs, folder: Path, codebook, encoder, store, engine: str, 
         stale.unlink(missing_ok=True)  # a re-run into the same folder starts from its own inputs only
     paths = inputs or [str(demo_corpus_path())]
     with Store(corpus_db) as corpus_store:
-        report = ingest(paths, corpus_store, progress=lambda done, total: bars("read", done, total or done))
+        report = ingest(paths, corpus_store, progress=bars.counter("read"))
     bars.close()
     _print_report(report, str(corpus_db))
     if report.kept == 0:

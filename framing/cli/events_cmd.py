@@ -9,6 +9,7 @@ import typer
 
 from framing.cli._app import DB_HELP, app
 from framing.cli._options import RAW_CELLS_HELP, SKIPS_EPILOG, finish_with_skips
+from framing.cli._progress import Progress
 
 _FORMATS = ("csv", "xlsx", "parquet", "json", "md", "tex")
 
@@ -80,6 +81,7 @@ def events_command(
     if db is not None and no_cache:
         _fail("--db and --no-cache exclude each other")
     store = None
+    progress = Progress()
     try:
         from framing.codebook import Codebook
         from framing.embed import article_vectors
@@ -94,10 +96,13 @@ def events_command(
             _fail("no articles found in the input")
         store = _open_store(db, no_cache)
         model = resolve_encoder(encoder)
-        vectors = article_vectors(corpus.articles, model, store)
+        vectors = article_vectors(corpus.articles, model, store, progress=progress.counter("embed"))
         frame = corpus.to_frame()
+        progress("events", 0, 1)
         events = cluster_events(frame, vectors, codebook=book, distance_threshold=threshold,
                                 date_window_days=window or None)
+        progress("events", 1, 1)
+        progress.close()
         table = frame[["article_id", "outlet", "published", "title"]].merge(events, on="article_id", how="left")
         n_events = table["event_id"].nunique()
         singletons = int((table.drop_duplicates("event_id")["event_size"] == 1).sum())
@@ -113,6 +118,7 @@ def events_command(
             _print_events(table)
             typer.echo(f"{len(corpus)} article(s) in {n_events} event(s) ({singletons} singleton(s))", err=True)
     except (ValueError, OSError, KeyError) as exc:
+        progress.close()
         _fail(str(exc).strip("'\""))
     finally:
         if store is not None:
@@ -221,7 +227,10 @@ def compare_command(
         from framing.analysis import analyse
 
         store = _open_store(db, no_cache)
-        result = analyse([str(p) for p in paths] if paths else None, codebook=codebook, encoder=encoder, store=store)
+        progress = Progress()
+        result = analyse([str(p) for p in paths] if paths else None, codebook=codebook, encoder=encoder, store=store,
+                         progress=progress)
+        progress.close()
         cmp = result.compare(by=by, time_freq=time_freq, n_boot=n_boot, n_perm=n_perm, random_state=seed,
                              matched=matched, event_column=event_column, drop_off_topic=not keep_off_topic)
         noun = "outlet(s)" if cmp.group_column == "outlet" else f"{by} group(s)"

@@ -125,7 +125,7 @@ def ingest_command(
         2_000_000, "--max-record-chars", help="Longest article text kept (characters); longer texts are cut at a "
         "word boundary and listed as warnings. 0 keeps every text whole."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON instead of tables."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or progress lines."),
 ) -> None:
     from framing.ingest import IngestError, ingest, load_patterns
     from framing.store import Store
@@ -136,30 +136,19 @@ def ingest_command(
         store = Store(db)
     except (ValueError, OSError) as exc:
         _fail(str(exc))
-    bar = None
-    progress = None
-    if not quiet and not as_json and sys.stderr.isatty():
-        from tqdm import tqdm
+    from framing.cli._progress import Progress
 
-        bar = tqdm(total=None, unit="B", unit_scale=True, desc="ingest", leave=False)
-
-        def progress(done: int, total: int | None) -> None:
-            if total is not None and bar.total != total:
-                bar.total = total
-            bar.n = done
-            bar.refresh()
-
+    bar = Progress(enabled=not quiet and not as_json)
     try:
         if max_record_chars < 0:
             raise ValueError(f"--max-record-chars {max_record_chars}: expected a number >= 0")
         report = ingest(paths, store, mapping=mapping, boilerplate=patterns,
-                        near_duplicate_threshold=threshold, progress=progress,
+                        near_duplicate_threshold=threshold, progress=bar.counter("read"),
                         max_record_chars=max_record_chars or None)
     except (IngestError, ValueError, OSError) as exc:
         _fail(str(exc))
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
         store.close()
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

@@ -63,15 +63,41 @@ def _texts(labels, store_path: Optional[Path], corpus_paths: Optional[List[Path]
     return texts
 
 
-def _read(labels_paths, codebook, label_map, db, corpus):
+def _label_report(labels, codebook, *, training: bool) -> None:
+    """Name unknown labels (with the closest codebook frames and a ``--label-map`` to copy);
+    when training, stop (exit 1, nothing saved) if most rows are unusable or no frame can be learnt."""
+    from framing.validate.labels import label_hint_lines, label_problems
+
+    problems = label_problems(labels, codebook=codebook)
+    stop = training and ("skipped" in problems or problems.get("nothing_learnable"))
+    lines = label_hint_lines(problems, codebook)
+    if not stop:
+        for line in lines:
+            typer.echo(f"warning: {line}", err=True)
+        return
+    if "skipped" in problems:
+        n, total = problems["skipped"]
+        head = f"{n} of {total} label rows ({100 * n / total:.0f}%) could not be used"
+    else:
+        head = "no frame has at least 2 positive units"
+    typer.echo(f"error: {head}; no model was trained.", err=True)
+    for line in lines:
+        typer.echo(f"  {line}", err=True)
+    raise typer.Exit(1)
+
+
+def _read(labels_paths, codebook, label_map, db, corpus, *, training: bool = False):
     from framing.validate.labels import read_labels
 
     labels = read_labels([str(p) for p in labels_paths], codebook=codebook, label_map=_label_map(label_map))
     typer.echo(f"labels: {labels.summary()}", err=True)
-    for s in labels.skipped[:20]:
+    # rows skipped for an unknown frame name are summarised (with suggestions) by _label_report
+    listed = [s for s in labels.skipped if not (labels.unknown and s.reason.startswith("unknown frame "))]
+    for s in listed[:20]:
         typer.echo(f"  skipped {s.file} {s.location}: {s.reason}", err=True)
-    if len(labels.skipped) > 20:
-        typer.echo(f"  ... and {len(labels.skipped) - 20} more skipped rows", err=True)
+    if len(listed) > 20:
+        typer.echo(f"  ... and {len(listed) - 20} more skipped rows", err=True)
+    _label_report(labels, codebook, training=training)
     if labels.frame.empty:
         raise ValueError("no usable labels in " + ", ".join(map(str, labels_paths)))
     texts = _texts(labels, db, corpus)
@@ -97,16 +123,25 @@ def train(
     cv: int = typer.Option(0, help="Also report K-fold cross-validated F1 (0 = skip)."),
     db: Optional[Path] = typer.Option(None, help=DB_HELP),
     random_state: int = typer.Option(0, "--seed", help="Random seed."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Cross-validation folds run at once (worker "
+                                       "processes; default: one per two cores, 1 below four cores)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or progress lines."),
 ) -> None:
     """Train a frame classifier on human codes and save it (safetensors + JSON manifest)."""
     if mode not in ("supervised", "fewshot"):
         _fail(f"--mode must be supervised or fewshot, got {mode!r}")
+    if jobs is not None and jobs < 1:
+        _fail(f"--jobs must be >= 1, got {jobs}")
+    from framing.cli._progress import Progress
+
+    progress = Progress(enabled=not quiet)
     try:
+        from framing.embed import MemoryCache
         from framing.paths import models_dir
         from framing.validate.agreement import majority
         from framing.validate.supervised import FrameClassifier, cross_validate
 
-        labels, texts = _read(labels_paths, codebook, label_map, db, corpus)
+        labels, texts = _read(labels_paths, codebook, label_map, db, corpus, training=True)
         if not labels.frames:
             raise ValueError("the labels have no frame columns to train on")
         ids = [a for a in labels.article_ids if texts.get(a)]
@@ -130,10 +165,12 @@ def train(
             from framing.store import Store
 
             store = Store(db)
+        # one in-memory cache for the CV folds and the final model: every sentence is embedded once
+        cache = MemoryCache(store)
 
         def make():
-            common = dict(codebook=codebook, labels=labels.frames, multi_label=not single_label, store=store,
-                          random_state=random_state)
+            common = dict(codebook=codebook, labels=labels.frames, multi_label=not single_label,
+                          store=cache if mode == "supervised" else store, random_state=random_state)
             if mode == "fewshot":
                 from framing.validate.fewshot import FewShotClassifier
 
@@ -142,13 +179,22 @@ def train(
 
         extra = {}
         if cv:
-            typer.echo(f"cross-validating ({cv} folds)...", err=True)
+            typer.echo(f"cross-validating ({cv} folds, {len(X)} units)...", err=True)
             res = cross_validate(make, X, y, n_splits=cv, random_state=random_state, multi_label=not single_label,
-                                 labels=labels.frames)
+                                 labels=labels.frames, progress=progress, n_jobs=jobs)
+            progress.close()
             extra = {k: res[k] for k in ("micro", "micro_lo", "micro_hi", "macro", "macro_lo", "macro_hi")}
+            extra.update(seconds=round(res["seconds"], 1), n_jobs=res["n_jobs"])
             typer.echo(f"CV micro-F1 {res['micro']:.3f} [{res['micro_lo']:.3f}, {res['micro_hi']:.3f}]  "
-                       f"macro-F1 {res['macro']:.3f} [{res['macro_lo']:.3f}, {res['macro_hi']:.3f}]")
-        model = make().fit(X, y)
+                       f"macro-F1 {res['macro']:.3f} [{res['macro_lo']:.3f}, {res['macro_hi']:.3f}]  "
+                       f"({res['seconds']:.0f} s, {res['n_jobs']} worker(s))")
+        typer.echo(f"training the final model on {len(X)} units...", err=True)
+        model = make()
+        if mode == "supervised":
+            model.fit(X, y, progress=progress)
+        else:
+            model.fit(X, y)
+        progress.close()
         cb_id = getattr(model, "head_", model).codebook_id_ or "labels"
         name = name or (out.name if out else f"{cb_id}-{mode}")
         target = out or models_dir() / name
@@ -165,6 +211,7 @@ def train(
         typer.echo(f"trained {mode} model on {len(X)} units, {len(head.labels_)} frames "
                    f"(inner-CV macro-F1 {head.oof_scores_['macro_f1']:.3f}) -> {target}")
     except (ValueError, OSError) as exc:
+        progress.close()
         _fail(str(exc))
 
 
@@ -180,19 +227,28 @@ def validate(
     n_boot: int = typer.Option(1000, help="Bootstrap resamples for the intervals."),
     random_state: int = typer.Option(0, "--seed", help="Random seed."),
     raw_cells: bool = typer.Option(False, "--raw-cells", help=RAW_CELLS_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or progress lines."),
 ) -> None:
     """Agreement between coders (Krippendorff's alpha) and, with --model, model vs coders."""
+    from framing.cli._progress import Progress
+
+    progress = Progress(enabled=not quiet)
     try:
         labels, texts = _read(labels_paths, codebook, label_map, db, corpus)
         model = None
         if model_dir is not None:
-            from framing.validate.supervised import load_model
+            from framing.embed import MemoryCache
+            from framing.validate.supervised import embed_texts, load_model
 
-            model = load_model(model_dir)
+            model = load_model(model_dir, store=MemoryCache())
             unknown = [f for f in model.labels_ if f not in labels.frames]
             if unknown and len(unknown) == len(model.labels_):
                 raise ValueError(f"{model_dir}: the model's frames {model.labels_} do not match the labels' "
                                  f"frames {labels.frames}")
+            # embed each text once (predict_proba and predict then read the vectors back)
+            embed_texts(model, [texts[a] for a in labels.article_ids if texts.get(a)],
+                        progress=progress.counter("embed"))
+            progress.close()
         from framing.validate.report import model_predictions, validation_tables
 
         predictions = model_predictions(model, texts, labels.article_ids) if model is not None else None

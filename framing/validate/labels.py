@@ -51,6 +51,9 @@ class Labels:
     axes : list of str, axis ids
     skipped : list of Skipped, rows that were not used, with the reason
     sources : list of str, files read
+    n_rows : int, records read (used and skipped)
+    unknown : dict str -> int, frame names that matched no frame (nor ``label_map``)
+        and the number of rows naming each (those rows are skipped)
     """
 
     frame: pd.DataFrame
@@ -59,6 +62,8 @@ class Labels:
     axes: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    n_rows: int = 0
+    unknown: dict[str, int] = field(default_factory=dict)
 
     @property
     def coders(self) -> list[str]:
@@ -231,6 +236,8 @@ def read_labels(paths, *, codebook=None, label_map: Mapping[str, str] | None = N
     texts: dict[str, str] = {}
     skipped: list[Skipped] = []
     seen_frames: dict[str, None] = {}
+    unknown: dict[str, int] = {}
+    n_rows = 0
     sources = []
     for path in map(Path, paths):
         sources.append(str(path))
@@ -262,6 +269,7 @@ def read_labels(paths, *, codebook=None, label_map: Mapping[str, str] | None = N
             raise LabelError(f"{path}: no frame or axis columns (expected one of {FRAME_FIELDS}, one 0/1 column "
                              f"per frame, or axis columns); columns: {list(first)}")
         coder_default = default_coder or path.stem
+        n_rows += len(records)
         for where, rec in records:
             if "__error__" in rec:
                 skipped.append(Skipped(str(path), where, rec["__error__"]))
@@ -283,15 +291,20 @@ def read_labels(paths, *, codebook=None, label_map: Mapping[str, str] | None = N
                 chosen: list[str] | None = None
                 if frames_key is not None:
                     chosen = []
+                    missing = []
                     for name in _parse_list(rec.get(_norm(frames_key))):
                         if name in mapping:
                             fid = mapping[name]
                         else:
                             fid = lookup.get(_norm(name)) if lookup else name
                         if fid is None:
-                            raise ValueError(f"unknown frame {name!r} (known: {known_frames})")
-                        if fid:
+                            missing.append(name)
+                        elif fid:
                             chosen.append(fid)
+                    if missing:
+                        for name in dict.fromkeys(missing):
+                            unknown[name] = unknown.get(name, 0) + 1
+                        raise ValueError(f"unknown frame {missing[0]!r} (known: {known_frames})")
                 elif frame_cols:
                     chosen = []
                     for original, fid in frame_cols.items():
@@ -326,8 +339,125 @@ def read_labels(paths, *, codebook=None, label_map: Mapping[str, str] | None = N
     df = df.drop_duplicates(["coder", "article_id", "target"], keep="last").reset_index(drop=True)
     used_axes = [a for a in dict.fromkeys(df.loc[~df["target"].isin(frame_ids), "target"])]
     for s in skipped:
-        log.warning("skipped %s %s: %s", s.file, s.location, s.reason)
-    return Labels(df, texts, list(frame_ids), used_axes, skipped, sources)
+        log.debug("skipped %s %s: %s", s.file, s.location, s.reason)
+    if skipped:
+        log.info("skipped %d of %d label rows (Labels.skipped has each with its reason)", len(skipped), n_rows)
+    return Labels(df, texts, list(frame_ids), used_axes, skipped, sources, n_rows, unknown)
+
+
+# ---------------------------------------------------------------------------- checks
+def suggest_frames(names: Sequence[str], codebook, *, limit: int = 3, min_score: float = 50.0) -> dict[str, list[str]]:
+    """The codebook frames closest to each unknown label name, best first.
+
+    Fuzzy matching (rapidfuzz ``WRatio`` on lower-cased, punctuation-free strings) of the
+    name against every frame's id and label; a frame's score is the better of the two.
+
+    Parameters
+    ----------
+    names : sequence of str
+    codebook : Codebook or str
+    limit : int, default 3
+        Most suggestions per name.
+    min_score : float, default 50
+        Scores (0-100) below this are no suggestion.
+
+    Returns
+    -------
+    dict name -> list of frame ids (possibly empty)
+
+    Examples
+    --------
+    >>> suggest_frames(["Resolution", "Moral"], "generic-frames")
+    {'Resolution': ['responsibility'], 'Moral': ['morality']}
+    """
+    from rapidfuzz import fuzz, utils
+
+    from framing.codebook import Codebook
+
+    cb = Codebook.load(codebook)
+    out = {}
+    for name in names:
+        scores = {f.id: max(fuzz.WRatio(name, f.id, processor=utils.default_process),
+                            fuzz.WRatio(name, f.label, processor=utils.default_process)) for f in cb.frames}
+        ranked = sorted((fid for fid, sc in scores.items() if sc >= min_score), key=lambda fid: -scores[fid])
+        out[name] = ranked[:limit]
+    return out
+
+
+def label_problems(labels: Labels, *, codebook=None, max_skipped: float = 0.5, min_positives: int = 2) -> dict:
+    """Why a label set is not fit to train on (empty dict: it is).
+
+    Parameters
+    ----------
+    labels : Labels
+    codebook : Codebook or str, optional
+        For suggestions of frames for unknown label names.
+    max_skipped : float, default 0.5
+        Largest share of skipped rows that still trains.
+    min_positives : int, default 2
+        Fewest units with a frame for the frame to be learnable.
+
+    Returns
+    -------
+    dict, with only the keys that apply:
+
+    * ``skipped``: (rows skipped, rows read), when more than ``max_skipped`` of the rows
+      (or all of them) were skipped — too few usable rows to train on;
+    * ``nothing_learnable``: True when no frame has ``min_positives`` positive units;
+    * ``unknown``: label name -> rows naming it (most first), and ``suggestions``:
+      name -> closest frame ids (:func:`suggest_frames`, with ``codebook``);
+    * ``rare``: frame -> positive units, for frames under ``min_positives`` (worth a
+      warning; a codebook frame the coders never used is normal).
+    """
+    out: dict = {}
+    n_skipped, n_rows = len(labels.skipped), max(labels.n_rows, len(labels.skipped))
+    if n_rows and (n_skipped > max_skipped * n_rows or n_skipped == n_rows):
+        out["skipped"] = (n_skipped, n_rows)
+    if labels.unknown:
+        out["unknown"] = dict(sorted(labels.unknown.items(), key=lambda kv: (-kv[1], kv[0])))
+        if codebook is not None:
+            out["suggestions"] = suggest_frames(list(out["unknown"]), codebook)
+    if labels.frames and not labels.frame.empty:
+        positives = labels.indicator().sum(axis=0)
+        counts = dict(zip(labels.frames, (int(v) for v in positives)))
+        rare = {f: c for f, c in counts.items() if c < min_positives}
+        if rare:
+            out["rare"] = rare
+        if len(rare) == len(counts):
+            out["nothing_learnable"] = True
+    return out
+
+
+def label_hint_lines(problems: Mapping, codebook=None) -> list[str]:
+    """Readable lines on :func:`label_problems`' findings: unknown labels with counts, the
+    closest codebook frames, a ``--label-map`` to copy, and frames with too few positives."""
+    lines = []
+    unknown = problems.get("unknown") or {}
+    if unknown:
+        lines.append("unknown labels (rows): " + ", ".join(f"{n!r} ({c})" for n, c in unknown.items()))
+        suggestions = problems.get("suggestions")
+        if suggestions is not None:
+            lines.append("closest codebook frames: " + "; ".join(
+                f"{n!r} -> {', '.join(ids) if ids else '(none close)'}" for n, ids in suggestions.items()))
+            lines.append(f"map them with --label-map {label_map_hint(suggestions)} "
+                         "(NAME=FRAME_ID pairs, or a JSON file; FRAME_ID '' drops a label)")
+        if codebook is not None:
+            from framing.codebook import Codebook
+
+            cb = Codebook.load(codebook)
+            lines.append(f"frames of {cb.id!r}: " + ", ".join(f"{f.id} ({f.label})" for f in cb.frames))
+    rare = problems.get("rare") or {}
+    if rare:
+        lines.append("frames with fewer than 2 positive units (not learnable): "
+                     + ", ".join(f"{f} ({c})" for f, c in rare.items()))
+    return lines
+
+
+def label_map_hint(suggestions: Mapping[str, Sequence[str]]) -> str:
+    """A ``--label-map`` value from suggestions: ``'Resolution=responsibility,Moral=morality'``
+    (``NAME=<frame id>`` where there is none)."""
+    pairs = [f"{name}={ids[0] if ids else '<frame id>'}" for name, ids in suggestions.items()]
+    return "'" + ",".join(p.replace("'", "") for p in pairs) + "'"
 
 
 # ---------------------------------------------------------------------------- store

@@ -21,6 +21,7 @@ Frames Corpus. ACL (frame classification from labelled news text).
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import platform
@@ -186,8 +187,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             self.prototype_vectors_ = None
         self.lexicons_ = [dict(f.lexicon) for f in cb.frames] if (cb is not None and self.lexicon_features) else []
 
-    def _dense(self, docs: list[list[str]], encoder) -> np.ndarray:
-        X = embed_documents(docs, encoder, self.store)
+    def _dense(self, docs: list[list[str]], encoder, progress=None) -> np.ndarray:
+        X = embed_documents(docs, encoder, self.store, progress=progress)
         parts = [pool(X.vectors, X.article_index, len(docs), how) for how in self.pooling]
         self.n_embedding_features_ = sum(p.shape[1] for p in parts)
         if getattr(self, "prototype_vectors_", None) is not None:
@@ -266,7 +267,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
                 return StratifiedKFold(k, shuffle=True, random_state=self.random_state).split(np.zeros(n), Y)
         return KFold(k, shuffle=True, random_state=self.random_state).split(np.zeros(n))
 
-    def fit(self, X, y):
+    def fit(self, X, y, progress=None):
         """Fit on texts (or sentence lists) and their labels.
 
         Parameters
@@ -274,11 +275,16 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         X : sequence of str or of list of str, length n_units
         y : sequence of label lists (multi-label), indicator matrix of shape
             (n_units, n_labels) with ``labels`` set, or sequence of str (single-label)
+        progress : callable(stage, done, total), optional
+            Called with ``("embed", sentences done, sentences to encode)`` while new
+            sentences are encoded (none when all are cached), then with
+            ``("fit", k, inner_cv + 1)`` after each inner fold and after the final fit.
 
         Returns
         -------
         self
         """
+        report = progress or (lambda stage, done, total: None)
         t0 = time.perf_counter()
         docs = segment_texts(X)
         Y = self._encode_y(y)
@@ -290,7 +296,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self.encoder_id_ = encoder.model_id
         self._encoder_obj = encoder
         self._prepare_codebook_features(encoder)
-        dense = self._dense(docs, encoder)
+        dense = self._dense(docs, encoder, progress=lambda done, total: report("embed", done, total))
         texts = [" ".join(d) for d in docs]
         Cs = tuple(self.C) if isinstance(self.C, (list, tuple)) else (float(self.C),)
 
@@ -299,12 +305,16 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         shape = (n, len(self.labels_))
         oof_dense = {C: np.zeros(shape) for C in Cs}
         oof_tf = np.zeros(shape)
-        for tr, te in self._splits(Y, n):
+        splits = list(self._splits(Y, n))
+        n_steps = len(splits) + 1
+        report("fit", 0, n_steps)
+        for k, (tr, te) in enumerate(splits, start=1):
             d, t = self._views(dense[tr], [texts[i] for i in tr], Y[tr], dense[te], [texts[i] for i in te], Cs)
             for C in Cs:
                 oof_dense[C][te] = d[C]
             if t is not None:
                 oof_tf[te] = t
+            report("fit", k, n_steps)
         best = None
         for C in Cs:
             for w in (_MIX_GRID if self.tfidf else (1.0,)):
@@ -335,6 +345,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self.n_features_in_ = dense.shape[1]
         self.n_train_ = n
         self.fit_seconds_ = time.perf_counter() - t0
+        report("fit", n_steps, n_steps)
         log.info("FrameClassifier: %d units, C=%.3g, mix=%.2f, inner-CV macro-F1 %.3f (%.1f s)",
                  n, self.C_, self.mix_, best[0], self.fit_seconds_)
         return self
@@ -579,9 +590,80 @@ def load_model(path, *, encoder=None, store=None) -> FrameClassifier:
     return model
 
 
+def _usable_cores() -> int:
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def default_n_jobs(n_splits: int) -> int:
+    """Folds run side by side: one worker per two usable cores (each worker's BLAS gets
+    the other), at most one per fold; 1 (in process) below four cores, where worker start
+    and the shared cores cost more than they gain."""
+    cores = _usable_cores()
+    return max(1, min(n_splits, cores // 2)) if cores >= 4 else 1
+
+
+def embed_once(model, X, *, progress=None):
+    """Embed every sentence of ``X`` (and the codebook's prototypes) once, for all folds.
+
+    ``model`` (a FrameClassifier, not yet fitted) is set to use them. Returns
+    ``(encoder, cache)``: the resolved encoder and a :class:`~framing.embed.MemoryCache`
+    (in front of ``model.store``, or ``model.store`` itself when it already is one) that
+    holds every vector a :class:`FrameClassifier` fitted on any subset of ``X`` asks for.
+    ``progress(done, total)`` counts sentences encoded (none when all are cached).
+    """
+    from framing.embed import MemoryCache
+
+    encoder = resolve_encoder(model.encoder)
+    cache = model.store if isinstance(model.store, MemoryCache) else MemoryCache(model.store)
+    model.set_params(encoder=encoder, store=cache)
+    model._prepare_codebook_features(encoder)  # prototypes into the cache
+    embed_texts(model, X, progress=progress)
+    return encoder, cache
+
+
+def embed_texts(model, X, *, progress=None) -> None:
+    """Embed the sentences of ``X`` into ``model.store`` (a fitted or unfitted
+    FrameClassifier), so that later ``fit`` / ``predict_proba`` / ``predict`` calls on them
+    read the vectors back instead of encoding again; ``progress(done, total)`` counts
+    sentences encoded. Give the model a :class:`~framing.embed.MemoryCache` (or a Store)
+    as ``store`` first — without one this only costs time."""
+    embed_documents(segment_texts(X), resolve_encoder(model.encoder), model.store, progress=progress)
+
+
+def _detached(cache):
+    """A copy of a MemoryCache's vectors without its store (a worker process cannot share a DuckDB connection)."""
+    from framing.embed import MemoryCache
+
+    out = MemoryCache()
+    out._vectors = dict(cache._vectors)
+    return out
+
+
+def _fit_fold(model, X_train, y_train, X_test, progress=None):
+    if progress is not None and "progress" in inspect.signature(model.fit).parameters:
+        model.fit(X_train, y_train, progress=progress)
+    else:
+        model.fit(X_train, y_train)
+    return list(model.labels_), model.predict(X_test)
+
+
+def _fit_fold_k(k, model, X_train, y_train, X_test):
+    return k, _fit_fold(model, X_train, y_train, X_test)
+
+
 def cross_validate(make_model, X, y, *, n_splits: int = 5, random_state: int = 0, n_boot: int = 1000,
-                   multi_label: bool = True, labels: Sequence[str] | None = None) -> dict:
+                   multi_label: bool = True, labels: Sequence[str] | None = None, progress=None,
+                   n_jobs: int | None = 1, share_embeddings: bool = True) -> dict:
     """K-fold cross-validation of a frame classifier with bootstrap F1 intervals.
+
+    For a :class:`FrameClassifier` the sentence embeddings are computed once for all
+    folds (:func:`embed_once`) and each fold's model reads them from memory; folds may
+    run in parallel worker processes (joblib).
 
     Parameters
     ----------
@@ -594,47 +676,114 @@ def cross_validate(make_model, X, y, *, n_splits: int = 5, random_state: int = 0
     n_boot : int, default 1000
     multi_label : bool, default True
     labels : sequence of str, optional (label order; default sorted)
+    progress : callable(stage, done, total), optional
+        ``("embed", sentences, total)`` while the shared embeddings are computed; then, in
+        process, ``("fold k/n", step, steps)`` from each fold's ``fit`` when it takes a
+        ``progress`` argument (its other stages as ``"fold k/n <stage>"``); otherwise,
+        and with workers, ``("folds", folds done, n_splits)``.
+    n_jobs : int or None, default 1
+        Folds run at once (joblib processes). ``None``: :func:`default_n_jobs` when the
+        folds share embeddings (the workers then never run the encoder, so torch threads
+        are not multiplied), else 1. Results do not depend on it.
+    share_embeddings : bool, default True
+        Embed once for all folds (FrameClassifier only; other estimators embed per fold).
 
     Returns
     -------
     dict with ``micro, micro_lo, micro_hi, macro, macro_lo, macro_hi`` (pooled
-    out-of-fold predictions), ``per_fold`` (list of dicts), ``seconds``, ``labels``,
-    ``y_true`` and ``y_pred`` (indicator matrices of shape (n_units, n_labels)).
+    out-of-fold predictions), ``per_fold`` (list of dicts), ``seconds``,
+    ``embed_seconds``, ``n_jobs``, ``labels``, ``y_true`` and ``y_pred`` (indicator
+    matrices of shape (n_units, n_labels)).
     """
     from framing.validate.agreement import bootstrap_f1
 
+    report = progress or (lambda stage, done, total: None)
     X = list(X)
     t0 = time.perf_counter()
     if multi_label:
         sets = [list(v) for v in y]
         labels = list(labels) if labels is not None else sorted({v for s in sets for v in s})
         Y = np.array([[int(lab in s) for lab in labels] for s in sets])
-        splitter = KFold(n_splits, shuffle=True, random_state=random_state).split(X)
+        splits = list(KFold(n_splits, shuffle=True, random_state=random_state).split(X))
     else:
         vals = [str(v) for v in y]
         labels = list(labels) if labels is not None else sorted(set(vals))
         Y = np.eye(len(labels), dtype=int)[[labels.index(v) for v in vals]]
-        splitter = StratifiedKFold(n_splits, shuffle=True, random_state=random_state).split(X, vals)
+        splits = list(StratifiedKFold(n_splits, shuffle=True, random_state=random_state).split(X, vals))
+    shared = None
+    probe = make_model()
+    if share_embeddings and isinstance(probe, FrameClassifier):
+        shared = embed_once(probe, X, progress=lambda done, total: report("embed", done, total))
+    if n_jobs is None:  # automatic: only folds that read shared vectors (no encoder, no torch, in the workers)
+        n_jobs = default_n_jobs(n_splits) if shared is not None else 1
+    n_jobs = max(1, min(int(n_jobs), n_splits))
+    embed_seconds = time.perf_counter() - t0
+
+    def fold_model():
+        model = make_model()
+        if shared is not None:
+            encoder, cache = shared
+            model.set_params(encoder=encoder, store=cache if n_jobs == 1 else _detached(cache))
+        return model
+
+    def args(tr, te):
+        ytr = [sets[i] for i in tr] if multi_label else [vals[i] for i in tr]
+        return [X[i] for i in tr], ytr, [X[i] for i in te]
+
+    outputs: dict[int, tuple] = {}
+    if n_jobs == 1:
+        steps_inside = "progress" in inspect.signature(probe.fit).parameters
+        if not steps_inside:
+            report("folds", 0, n_splits)
+        for k, (tr, te) in enumerate(splits):
+            stage = f"fold {k + 1}/{n_splits}"
+            outputs[k] = _fit_fold(fold_model(), *args(tr, te),
+                                   progress=lambda step, done, total, s=stage: report(
+                                       s if step == "fit" else f"{s} {step}", done, total))
+            _log_fold(k, Y[splits[k][1]], outputs[k], labels, multi_label, t0)
+            if not steps_inside:
+                report("folds", k + 1, n_splits)
+    else:
+        from joblib import Parallel, delayed
+
+        log.info("cross-validation: %d folds on %d workers", n_splits, n_jobs)
+        report("folds", 0, n_splits)
+        jobs = (delayed(_fit_fold_k)(k, fold_model(), *args(tr, te))
+                for k, (tr, te) in enumerate(splits))
+        for k, out in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs):
+            outputs[k] = out
+            _log_fold(k, Y[splits[k][1]], out, labels, multi_label, t0)
+            report("folds", len(outputs), n_splits)
+
     pred = np.zeros_like(Y)
     per_fold = []
-    for k, (tr, te) in enumerate(splitter):
-        model = make_model()
-        ytr = [sets[i] for i in tr] if multi_label else [vals[i] for i in tr]
-        model.fit([X[i] for i in tr], ytr)
-        out = model.predict([X[i] for i in te])
-        got = np.zeros((len(te), len(labels)), dtype=int)
-        if multi_label:
-            out = np.asarray(out)
-            for j, lab in enumerate(model.labels_):
-                if lab in labels:
-                    got[:, labels.index(lab)] = out[:, j]
-        else:
-            for i, v in enumerate(out):
-                got[i, labels.index(str(v))] = 1
-        pred[te] = got
-        per_fold.append({"fold": k, **bootstrap_f1(Y[te], got, n_boot=0)})
-        log.info("fold %d: micro-F1 %.3f macro-F1 %.3f (%.0f s so far)", k, per_fold[-1]["micro"],
-                 per_fold[-1]["macro"], time.perf_counter() - t0)
+    for k, (_, te) in enumerate(splits):
+        pred[te] = _as_indicator(outputs[k], labels, multi_label, len(te))
+        per_fold.append({"fold": k, **bootstrap_f1(Y[te], pred[te], n_boot=0)})
     res = bootstrap_f1(Y, pred, n_boot=n_boot, random_state=random_state)
-    res.update(per_fold=per_fold, seconds=time.perf_counter() - t0, labels=labels, y_true=Y, y_pred=pred)
+    res.update(per_fold=per_fold, seconds=time.perf_counter() - t0, embed_seconds=embed_seconds, n_jobs=n_jobs,
+               labels=labels, y_true=Y, y_pred=pred)
     return res
+
+
+def _as_indicator(output, labels, multi_label: bool, n: int) -> np.ndarray:
+    """A fold's predictions (its model's label order) as an indicator matrix in ``labels`` order."""
+    model_labels, out = output
+    got = np.zeros((n, len(labels)), dtype=int)
+    if multi_label:
+        out = np.asarray(out)
+        for j, lab in enumerate(model_labels):
+            if lab in labels:
+                got[:, labels.index(lab)] = out[:, j]
+    else:
+        for i, v in enumerate(out):
+            got[i, labels.index(str(v))] = 1
+    return got
+
+
+def _log_fold(k, y_true, output, labels, multi_label, t0) -> None:
+    from framing.validate.agreement import bootstrap_f1
+
+    f1 = bootstrap_f1(y_true, _as_indicator(output, labels, multi_label, len(y_true)), n_boot=0)
+    log.info("fold %d: micro-F1 %.3f macro-F1 %.3f (%.0f s so far)", k, f1["micro"], f1["macro"],
+             time.perf_counter() - t0)

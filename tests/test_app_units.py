@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from framing.plots import _wrap
+from framing.plots._base import _wrap
 from framing.app.resources import _progress_callback
 from framing.app.views.codebook import parse_terms
 from framing.app.views.corpus import MAX_FILE_MB, _safe_name, check_uploads

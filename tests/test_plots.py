@@ -134,7 +134,7 @@ RESULT_CHARTS = {
     # name: (call, marks, {channel: fields that must be there}, labels in the data)
     "outlet_frames": (lambda r: plots.outlet_frames(r), {"rect", "text"},
                       {"x": {"frame_label"}, "y": {"outlet"}, "color": {"mean"}, "text": {"cell"}},
-                      EVIL_OUTLETS + (plots._wrap(EVIL_FRAME),)),  # wrapped at '|', split by Vega
+                      EVIL_OUTLETS + (plots._base._wrap(EVIL_FRAME),)),  # wrapped at '|', split by Vega
     "outlet_intervals": (lambda r: plots.outlet_intervals(r), {"rule", "point"},
                          {"x": {"lo", "mean"}, "x2": {"hi"}, "y": {"frame_label"}, "yOffset": {"outlet"}},
                          EVIL_OUTLETS + (EVIL_FRAME,)),

@@ -188,7 +188,7 @@ def test_app_pages_on_a_results_folder(monkeypatch, folder, db):
     at = _app(monkeypatch, folder, "outlets")
     assert at.title[0].value == "Outlets"
     specs = [c.proto.spec for c in at.get("vega_lite_chart")]
-    assert any('"rect"' in s for s in specs) and any('"circle"' in s for s in specs)
+    assert any('"point"' in s for s in specs) and any('"circle"' in s for s in specs)   # forest plot, strip
 
     at = _app(monkeypatch, folder, "corpus")
     assert [m.label for m in at.metric][:2] == ["articles", "outlets"]

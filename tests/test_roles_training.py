@@ -97,7 +97,8 @@ def test_read_coded_mentions_maps_labels_and_names_bad_rows(tmp_path):
 
 
 def test_fit_save_load_gives_the_same_probabilities(tmp_path, hashing_encoder):
-    from framing.roles.training import coded_features, load_role_model, read_coded_mentions, train_role_model
+    from framing.roles.training import (coded_features, load_role_model, read_coded_mentions, save_role_model,
+                                        train_role_model)
 
     _, labels, articles = _coded(tmp_path)
     book = Codebook.load("entity-roles")
@@ -108,7 +109,7 @@ def test_fit_save_load_gives_the_same_probabilities(tmp_path, hashing_encoder):
     assert set(report["cv"]["per_role"]) == {"protagonist", "antagonist", "innocent"}
     lo, hi = report["cv"]["macro_f1_ci"]
     assert 0 <= lo <= report["cv"]["macro_f1"] <= hi <= 1
-    path = model.save(tmp_path / "model")
+    path = save_role_model(model, tmp_path / "model")
     assert {p.name for p in path.iterdir()} == {"weights.safetensors", "config.json", "meta.json"}
     meta = json.loads((path / "meta.json").read_text())
     assert meta["versions"]["scikit-learn"] and meta["encoder_id"] == hashing_encoder.model_id

@@ -368,14 +368,6 @@ class RoleClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "model_")
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
-    def save(self, path, *, name: str | None = None):
-        """Write the fitted model as safetensors + JSON (:func:`framing.roles.training.save_role_model`)."""
-        from framing.roles.training import save_role_model
-
-        return save_role_model(self, path, name=name)
-
-
-# ---------------------------------------------------------------------- one entry point
 def _articles_of(source):
     """(articles, events: article_id -> event_id) of a Corpus, a list of Articles or a Results."""
     from framing.corpus import Article, Corpus

@@ -56,8 +56,8 @@ def test_analysis_tables_follow_the_contract(corpus, codebook, hashing_encoder):
     assert isinstance(result, Analysis) and result.encoder_id == hashing_encoder.model_id
     s = result.scores
     assert s["article_id"].tolist() == corpus.ids
-    assert s.columns[:8].tolist() == ["article_id", "outlet", "published", "title", "url", "event_id",
-                                      "event_label", "relevance"]
+    assert s.columns[:10].tolist() == ["article_id", "outlet", "published", "title", "url", "event_id",
+                                       "event_label", "storyline_id", "date_source", "relevance"]
     assert s["url"].tolist() == [a.url for a in corpus]
     assert s["event_id"].notna().all()                          # filled from framing.events
     assert s["event_label"].str.len().gt(0).all()

@@ -61,7 +61,7 @@ def test_analyse_long_table_and_stdout_formats(fake_model, seed_path, tmp_path):
     assert pd.read_csv(tmp_path / "res_scores.csv").shape[0] == 5
     printed = runner.invoke(app, ["analyse", str(seed_path), "--format", "csv", "--no-cache"])
     assert printed.exit_code == 0
-    assert printed.stdout.splitlines()[0].startswith("article_id,outlet,published,title,url,event_id,event_label,relevance")
+    assert printed.stdout.splitlines()[0].startswith("article_id,outlet,published,title,url,event_id,event_label,storyline_id,date_source,relevance")
 
 
 def test_analyse_errors_are_one_line(fake_model, seed_path, tmp_path):

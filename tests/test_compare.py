@@ -256,4 +256,4 @@ def test_cli_compare_writes_every_table(tmp_path, encoder):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["codebook"]["id"] == "south-asia-security" and manifest["comparison"]["by"] == "event"
     bad = CliRunner().invoke(app, ["compare", "--by", "frame"])
-    assert bad.exit_code == 1 and "outlet or event" in bad.output
+    assert bad.exit_code == 1 and "no such column" in bad.output and "outlet, event, month" in bad.output

@@ -80,6 +80,10 @@ def client():
     cluster.close()
 
 
+#: Columns that come from the events table (empty in a run without events).
+EVENT_COLUMNS = ["event_id", "event_label", "storyline_id", "date_source"]
+
+
 def COMPARISON_FILES(fmt):
     """The outlet comparison tables every export carries."""
     return [f"{t}.{fmt}" for t in ("coverage", "differences", "distinctive_terms", "means", "prevalence")]
@@ -91,8 +95,8 @@ def test_local_engine_matches_analyse(seed_corpus, hashing_encoder):
     result = run_local(seed_corpus, encoder=hashing_encoder, partition_size=2)
     try:
         assert result.scores["article_id"].tolist() == seed_corpus.ids
-        assert_same_rows(result.scores.drop(columns=["event_id", "event_label"]),
-                         reference.scores.drop(columns=["event_id", "event_label"]))
+        assert_same_rows(result.scores.drop(columns=EVENT_COLUMNS),
+                         reference.scores.drop(columns=EVENT_COLUMNS))
         assert_same_rows(result.evidence, reference.evidence)
         assert_same_rows(result.components, reference.components)
         np.testing.assert_allclose(result.doc_vectors, reference.doc_vectors, atol=TOL)
@@ -128,8 +132,8 @@ def test_streaming_corpus_calibration_equals_one_pass(seed_corpus, hashing_encod
     reference = analyse(seed_corpus, encoder=hashing_encoder, settings=settings)
     result = run_local(seed_corpus, encoder=hashing_encoder, settings=settings, partition_size=2)
     try:
-        assert_same_rows(result.scores.drop(columns=["event_id", "event_label"]),
-                         reference.scores.drop(columns=["event_id", "event_label"]))
+        assert_same_rows(result.scores.drop(columns=EVENT_COLUMNS),
+                         reference.scores.drop(columns=EVENT_COLUMNS))
         assert_same_rows(result.evidence, reference.evidence)
     finally:
         result.cleanup()

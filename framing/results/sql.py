@@ -59,8 +59,8 @@ def metadata_columns(con, *, has_articles: bool) -> list[str]:
 
 def scores_sql(con, *, has_events: bool, has_articles: bool, row_column: str | None = None) -> str:
     """The score table as users see it: the ``scores`` view in input order, with ``url``
-    from ``articles``, ``event_id``/``event_label`` (and ``storyline_id``, ``date_source`` when
-    clustered with them) from ``events`` (empty without them), the user's own input columns
+    from ``articles``, ``event_id``, ``event_label``, ``storyline_id`` and ``date_source`` from
+    ``events`` (empty without them), the user's own input columns
     from ``articles`` at the end, plus the 0-based input row as ``row_column`` when given."""
     cols = columns(con, "scores")
     art_cols = columns(con, "articles") if has_articles else []
@@ -72,7 +72,9 @@ def scores_sql(con, *, has_events: bool, has_articles: bool, row_column: str | N
         out = ["e.event_id"] if has_events else ["CAST(NULL AS VARCHAR) AS event_id"]
         if "event_label" not in cols:
             out.append("e.event_label" if has_events else "CAST(NULL AS VARCHAR) AS event_label")
-        return out + ["e." + quote_ident(c) for c in ev_extra]
+        # always there (empty without events), so a run with and one without events share a schema
+        return out + ["e." + quote_ident(c) if c in ev_extra else f"CAST(NULL AS VARCHAR) AS {quote_ident(c)}"
+                      for c in EVENT_SCORE_COLUMNS if c not in cols]
 
     for c in cols:
         if c == "event_id":
@@ -85,7 +87,7 @@ def scores_sql(con, *, has_events: bool, has_articles: bool, row_column: str | N
             select.append("a.url" if "url" in art_cols else "CAST(NULL AS VARCHAR) AS url")
     if "event_id" not in cols:
         select += event_part()
-    taken = set(cols) | {"url", "event_id", "event_label", *ev_extra}
+    taken = set(cols) | {"url", "event_id", "event_label", *EVENT_SCORE_COLUMNS}
     meta = [c for c in metadata_columns(con, has_articles=has_articles) if c not in taken]
     select += ["a." + quote_ident(c) for c in meta]
     if row_column:

@@ -489,3 +489,35 @@ def _roles(value: Any, source: str) -> list[Role]:
             other = labels.setdefault(label.lower(), r.id)
             _require(other == r.id, source, f"role {r.id!r}.aliases", f"label {label!r} also names role {other!r}")
     return roles
+
+
+def compile_gazetteer(codebook) -> list[tuple[re.Pattern, dict[str, str]]]:
+    """The codebook's actors as regular expressions: one alternation per case mode.
+
+    Short acronyms (upper case, at most 5 letters: ISI, RAW, ISPR) match exactly; other
+    names and aliases case-insensitively; longest surfaces first, so "Inter-Services
+    Intelligence" wins over "Intelligence"; word boundaries that treat ``-`` as part of a
+    word. Used by event matching and by actor mentions alike.
+
+    Returns
+    -------
+    list of (pattern, table)
+        ``table`` maps a surface (lower-cased for the case-insensitive pattern) to the
+        entity's canonical name.
+    """
+    exact: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    for entity in getattr(codebook, "entities", None) or []:
+        for surface in [entity.name, *entity.aliases]:
+            if not surface:
+                continue
+            if surface.isupper() and len(surface) <= 5:
+                exact.setdefault(surface, entity.name)
+            else:
+                folded.setdefault(surface.lower(), entity.name)
+    out = []
+    for table, flags in ((exact, 0), (folded, re.IGNORECASE)):
+        if table:
+            alternation = "|".join(re.escape(x) for x in sorted(table, key=len, reverse=True))
+            out.append((re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", flags), table))
+    return out

@@ -38,6 +38,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils.validation import check_is_fitted
 
+from framing.codebook import compile_gazetteer
 from framing.dates import date_from_text
 from framing.storylines import storylines
 
@@ -72,31 +73,6 @@ def _stop_words() -> frozenset[str]:
     return frozenset(ENGLISH_STOP_WORDS)
 
 
-def _compile_gazetteer(codebook) -> list[tuple[re.Pattern, dict[str, str]]]:
-    """One alternation per case mode (short acronyms exact, other names case-insensitive).
-
-    Returns ``[(pattern, surface -> canonical name)]``; surfaces of the insensitive pattern
-    are keyed lower-case. Longest surfaces come first so "Inter-Services Intelligence"
-    wins over "Intelligence". Two regex scans per article instead of one per alias.
-    """
-    exact: dict[str, str] = {}
-    folded: dict[str, str] = {}
-    for entity in getattr(codebook, "entities", None) or []:
-        for surface in [entity.name, *entity.aliases]:
-            if not surface:
-                continue
-            if surface.isupper() and len(surface) <= 4:
-                exact.setdefault(surface, entity.name)
-            else:
-                folded.setdefault(surface.lower(), entity.name)
-    out = []
-    for table, flags in ((exact, 0), (folded, re.IGNORECASE)):
-        if table:
-            alternation = "|".join(re.escape(x) for x in sorted(table, key=len, reverse=True))
-            out.append((re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", flags), table))
-    return out
-
-
 def extract_actors(text: str, title: str = "", *, gazetteer=None, max_actors: int = 15) -> Counter:
     """Named actors of one article: gazetteer matches plus capitalised names.
 
@@ -110,7 +86,7 @@ def extract_actors(text: str, title: str = "", *, gazetteer=None, max_actors: in
     Parameters
     ----------
     text, title : str
-    gazetteer : output of ``_compile_gazetteer``, or a Codebook, optional
+    gazetteer : output of :func:`framing.codebook.compile_gazetteer`, or a Codebook, optional
         A codebook's ``entities`` (names and aliases) map onto their canonical name.
     max_actors : int, default 15
         Keep the most mentioned ones.
@@ -126,7 +102,7 @@ def extract_actors(text: str, title: str = "", *, gazetteer=None, max_actors: in
     Counter({'Michael Steele': 3})
     """
     if gazetteer is not None and not isinstance(gazetteer, list):
-        gazetteer = _compile_gazetteer(gazetteer)
+        gazetteer = compile_gazetteer(gazetteer)
     stop = _stop_words()
     counts: Counter = Counter()
     pinned: set[str] = set()
@@ -381,7 +357,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         titles = frame["title"].fillna("").astype(str).tolist() if "title" in frame else [""] * n
         if texts is None:
             texts = frame["text"].fillna("").astype(str) if "text" in frame else [""] * n
-        gazetteer = _compile_gazetteer(self.codebook)
+        gazetteer = compile_gazetteer(self.codebook)
         self.actors_ = []
         published = pd.to_datetime(frame["published"], errors="coerce") if "published" in frame else \
             pd.Series([pd.NaT] * n, dtype="datetime64[ns]")

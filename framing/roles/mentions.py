@@ -28,6 +28,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from framing.codebook import compile_gazetteer
 from framing.segment import split_spans
 
 log = logging.getLogger(__name__)
@@ -51,33 +52,6 @@ def _roots(codebook) -> dict[str, str]:
             top = parent[top]
             seen.add(top)
         out[name] = top
-    return out
-
-
-def compile_gazetteer(codebook) -> list[tuple[re.Pattern, dict[str, str]]]:
-    """Regexes of the codebook's actor names and aliases.
-
-    Returns
-    -------
-    list of (pattern, table)
-        ``table`` maps a surface (lower-cased for the case-insensitive pattern) to the
-        entity's canonical name.
-    """
-    exact: dict[str, str] = {}
-    folded: dict[str, str] = {}
-    for entity in getattr(codebook, "entities", None) or []:
-        for surface in [entity.name, *entity.aliases]:
-            if not surface:
-                continue
-            if surface.isupper() and len(surface) <= 5:
-                exact.setdefault(surface, entity.name)
-            else:
-                folded.setdefault(surface.lower(), entity.name)
-    out = []
-    for table, flags in ((exact, 0), (folded, re.IGNORECASE)):
-        if table:
-            alternation = "|".join(re.escape(x) for x in sorted(table, key=len, reverse=True))
-            out.append((re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", flags), table))
     return out
 
 

@@ -127,3 +127,18 @@ def test_storyline_in_scores_and_compare_by_storyline(tmp_path, hashing_encoder)
     assert (scores["date_source"] == "dateline").all()
     cmp = framing.compare.compare(scores, by="storyline", drop_off_topic=False, n_boot=20, n_perm=20)
     assert set(cmp.means["group"]) == set(scores["storyline_id"])
+
+
+def test_undated_articles_get_the_text_date_in_the_scores(tmp_path, hashing_encoder):
+    """The dates found in the text reach ``published`` of the score table (so charts over time
+    count those articles), with ``date_source`` saying where they came from."""
+    import framing
+
+    corpus = framing.load(_undated_corpus(tmp_path))
+    assert corpus.to_frame()["published"].isna().all()
+    result = framing.analyse(corpus, encoder=hashing_encoder)
+    scores = result.scores
+    assert scores["published"].notna().all() and (scores["date_source"] == "dateline").all()
+    by_id = dict(zip(scores["article_id"], scores["published"].dt.date))
+    assert by_id["One-strike-Mar"] == dt.date(2024, 3, 3) and by_id["Two-quake-Apr"] == dt.date(2024, 4, 7)
+    assert result.articles_per_period("month")["n"].sum() == len(scores)

@@ -60,7 +60,8 @@ def metadata_columns(con, *, has_articles: bool) -> list[str]:
 def scores_sql(con, *, has_events: bool, has_articles: bool, row_column: str | None = None) -> str:
     """The score table as users see it: the ``scores`` view in input order, with ``url``
     from ``articles``, ``event_id``, ``event_label``, ``storyline_id`` and ``date_source`` from
-    ``events`` (empty without them), the user's own input columns
+    ``events`` (empty without them; ``published`` of an undated article is the date the events
+    found in its text, ``date_source`` says so), the user's own input columns
     from ``articles`` at the end, plus the 0-based input row as ``row_column`` when given."""
     cols = columns(con, "scores")
     art_cols = columns(con, "articles") if has_articles else []
@@ -76,8 +77,11 @@ def scores_sql(con, *, has_events: bool, has_articles: bool, row_column: str | N
         return out + ["e." + quote_ident(c) if c in ev_extra else f"CAST(NULL AS VARCHAR) AS {quote_ident(c)}"
                       for c in EVENT_SCORE_COLUMNS if c not in cols]
 
+    dated = has_events and "article_date" in ev_cols and "published" in cols
     for c in cols:
-        if c == "event_id":
+        if c == "published" and dated:  # an article without a date gets the one found in its text
+            select.append("coalesce(s.published, CAST(e.article_date AS TIMESTAMP)) AS published")
+        elif c == "event_id":
             select += event_part()
         elif c == "event_label":
             select.append("e.event_label" if has_events else "CAST(NULL AS VARCHAR) AS event_label")
@@ -94,7 +98,8 @@ def scores_sql(con, *, has_events: bool, has_articles: bool, row_column: str | N
         select.append(f"s._row AS {quote_ident(row_column)}")
     joins = ""
     if has_events:
-        picked = ", ".join(["article_id", "event_id", "event_label"] + [quote_ident(c) for c in ev_extra])
+        picked = ", ".join(["article_id", "event_id", "event_label"] + [quote_ident(c) for c in ev_extra]
+                           + (["article_date"] if dated else []))
         joins += (f" LEFT JOIN (SELECT DISTINCT ON (article_id) {picked} FROM events) e "
                   "USING (article_id)")
     art_pick = (["url"] if "url" in art_cols and "url" not in cols else []) + meta

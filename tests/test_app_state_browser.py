@@ -249,7 +249,8 @@ def test_export_bundle_has_the_edited_yaml(page, server):
     _add_prototype(page, "state_proxy", PROTO)
     _nav(page, "Export")
     button = page.get_by_role("button", name="codebook.yaml", exact=False).first
-    with page.expect_download() as download:
+    button.wait_for(timeout=180_000)                 # the bundle (roles included) is written first
+    with page.expect_download(timeout=180_000) as download:  # a loaded 2-core machine is slow
         button.click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert PROTO in text

@@ -649,3 +649,14 @@ def test_pickled_weights_file_gives_a_clear_error(tmp_path):
     (tmp_path / "weights.safetensors").write_bytes(pickle.dumps({"a": [1, 2, 3]}))
     with pytest.raises(ValueError, match=r"weights\.safetensors: not a valid safetensors file.*never unpickles"):
         load_model(tmp_path)
+
+
+def test_a_tiny_csv_with_control_characters_in_one_field_is_still_text(tmp_path):
+    """Found by the property test: a one-row CSV whose outlet is two control characters
+    counted as binary (2 of 40 bytes > 5 %) and the whole file was refused."""
+    import framing
+
+    path = tmp_path / "r.csv"
+    path.write_text("title,text,outlet,date\nT,Some text about the border.,\x1f\x1f,\n", encoding="utf-8")
+    corpus = framing.load([path])
+    assert len(corpus) + len(corpus.report.skipped) == 1

@@ -135,6 +135,9 @@ def utf16_without_bom(head: bytes) -> str | None:
 #: Share of NUL bytes above which a file counts as binary (below it, NULs count as control bytes,
 #: of which 5 % make a file binary): one stray NUL in one record leaves a file readable.
 _MAX_NUL_SHARE = 0.1
+#: A file is binary by its control bytes only when it has more than this many: in a tiny file
+#: (a one-row CSV) two stray control characters in one field are already 5 %.
+_MIN_CONTROL_BYTES = 16
 
 
 def looks_binary(head: bytes) -> bool:
@@ -149,7 +152,7 @@ def looks_binary(head: bytes) -> bool:
     if sample.count(0) > _MAX_NUL_SHARE * len(sample):
         return True
     control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    return control > 0.05 * len(sample)
+    return control > max(0.05 * len(sample), _MIN_CONTROL_BYTES)
 
 
 def guess_encoding(head: bytes) -> str:

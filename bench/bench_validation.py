@@ -1,24 +1,33 @@
 """Frame classification accuracy on the real labelled sets, 5-fold CV (seeded).
 
-    .venv/bin/python bench/bench_validation.py [--sets frac,climate] [--methods baseline,zeroshot,supervised,fewshot]
-        [--encoder minilm|mpnet|minilm+mpnet|<model dir>]
+    .venv/bin/python bench/bench_validation.py [--sets frac,climate,climate-roles]
+        [--methods baseline,zeroshot,supervised[,fewshot]] [--encoder minilm|mpnet|minilm+mpnet|<model dir>]
 
 Sets (read from ../shared/eval, never copied):
 * frac_sentences: 523 sentences, one of 10 merged Media-Frames labels (single-label);
-* narrative_frames_climate: 428 articles, subset of 5 generic frames (multi-label).
+* narrative_frames_climate: 428 articles, subset of 5 generic frames (multi-label);
+* climate-roles: the same 428 long articles (median 3,900 characters) with 17 labels: the 5
+  frames plus every "role:stakeholder group" (e.g. villain:INDUSTRY_EMISSIONS, from the coded
+  hero/villain/victim mentions) that 5-55 % of the articles carry - a long, multi-label set
+  with rare labels, built by that fixed rule.
 
 Methods:
 (a) baseline   one-vs-rest logistic regression (sklearn defaults, threshold 0.5; argmax for
-               single-label) on the mean all-MiniLM-L6-v2 sentence embedding;
+               single-label) on the mean of the first 40 all-MiniLM-L6-v2 sentence vectors;
 (b) zeroshot   codebook prototypes, no training: built-in `policy-frames` / `generic-frames`,
                frame score = mean of the top-3 sentence similarities to the frame's prototypes
                (max over prototypes); single-label: argmax; multi-label: frames whose score is
                above the frame's corpus mean by 0.5 sd (no labels used);
+    zeroshot also prints the per-frame ROC AUC on FrAC of every built-in policy frame FrAC
+               covers (the analysis frame score and its prototype component, through the
+               scoring pipeline), each frame against its merged FrAC label;
 (c) supervised framing.validate.FrameClassifier (mean+max pooled embeddings, prototype and
-               lexicon features, TF-IDF view, inner-CV calibration/thresholds);
+               lexicon features, TF-IDF view; chunk views; inner-CV view, calibration and
+               shrunk thresholds);
 (d) fewshot    framing.validate.FewShotClassifier (1 epoch contrastive fine-tuning of MiniLM,
                then the same head).
-Micro/macro-F1 on pooled out-of-fold predictions with 95% bootstrap intervals (1,000 resamples).
+Micro/macro-F1 on pooled out-of-fold predictions with 95% bootstrap intervals (1,000 resamples);
+baseline and supervised rows also print per-frame F1 with support.
 Sentence embeddings are cached in bench/_out/validation_embeddings.duckdb (re-runs are cheap).
 
 --encoder (a framing.encoders.get_encoder name; default all-MiniLM-L6-v2) replaces the frozen
@@ -46,6 +55,10 @@ EVAL = Path(os.environ.get("FRAMING_EVAL_DIR", REPO.parent / "shared" / "eval"))
 OUT = REPO / "bench" / "_out"
 DEFAULT_ENCODER_NAME = "minilm"
 DEFAULT_NAMES = ("", "minilm", "sentence-transformers")
+BASELINE_SENTENCES = 40  # the plain baseline reads the first 40 sentences of an article
+ROLE_SHARE = (0.05, 0.55)  # climate-roles: role:group labels carried by 5-55 % of the articles
+# FrAC's merged scheme has no class for these Media-Frames frames (MFC 2, 10, 14)
+NOT_IN_FRAC = ("capacity_and_resources", "quality_of_life", "external_regulation_and_reputation")
 
 # codebook frame id -> dataset label (explicit; frames mapped to None are not used)
 POLICY_TO_FRAC = {
@@ -86,11 +99,17 @@ def load_sets():
         v = r["labels"]
         return list(ast.literal_eval(v)) if isinstance(v, str) else list(v)
 
+    roles = [sorted({f"{e['role']}:{e['group']}" for e in r.get("entity_roles") or []}) for r in climate]
+    share = {lab: sum(lab in s for s in roles) / len(climate) for lab in {v for s in roles for v in s}}
+    kept = {lab for lab, v in share.items() if ROLE_SHARE[0] <= v <= ROLE_SHARE[1]}
     return {
         "frac": {"X": [r["text"] for r in frac], "y": [labels_of(r)[0] for r in frac], "multi": False,
                  "codebook": "policy-frames", "mapping": POLICY_TO_FRAC, "outlet": None},
         "climate": {"X": [r["text"] for r in climate], "y": [labels_of(r) for r in climate], "multi": True,
                     "codebook": "generic-frames", "mapping": GENERIC_TO_CLIMATE},
+        "climate-roles": {"X": [r["text"] for r in climate],
+                          "y": [labels_of(r) + [v for v in s if v in kept] for r, s in zip(climate, roles)],
+                          "multi": True, "codebook": "generic-frames", "mapping": None},
     }
 
 
@@ -118,7 +137,7 @@ class MemoEncoder:
 
 
 class PlainBaseline:
-    """OvR logistic regression on the mean sentence embedding (sklearn defaults)."""
+    """OvR logistic regression on the mean of the first 40 sentence vectors (sklearn defaults)."""
 
     def __init__(self, encoder, store, multi):
         self.encoder, self.store, self.multi_label = encoder, store, multi
@@ -127,7 +146,7 @@ class PlainBaseline:
         from framing.embed import embed_documents, pool
         from framing.segment import segment_texts
 
-        docs = segment_texts(X)
+        docs = [d[:BASELINE_SENTENCES] for d in segment_texts(X)]
         E = embed_documents(docs, self.encoder)
         return pool(E.vectors, E.article_index, len(docs), "mean")
 
@@ -194,10 +213,51 @@ def zero_shot(data, encoder, store, n_boot):
     return res
 
 
+def zero_shot_auc(data, encoder, store):
+    """Per-frame ROC AUC of the zero-shot analysis scores, each codebook frame against its
+    dataset label (single-label sets: one-vs-rest). Returns {frame id: {label, n_pos,
+    auc, auc_prototype}} for the frames the set covers (and those it does not, flagged)."""
+    from framing.codebook import Codebook
+    from framing.corpus import Article
+    from framing.scoring.pipeline import fit_calibration, score_batch
+    from framing.validate.agreement import _auc
+
+    cb = Codebook.load(data["codebook"])
+    arts = [Article(article_id=f"u{i}", outlet="", published=None, title="", text=t) for i, t in enumerate(data["X"])]
+    scores, _, comp = score_batch(arts, cb, None, fit_calibration(None, cb, None, encoder, store), encoder, store)
+    proto = comp[comp["component"] == "embedding"].pivot(index="article_id", columns="target", values="value")
+    proto = proto.reindex([a.article_id for a in arts])
+    out = {}
+    for f in cb.frames:
+        label = data["mapping"].get(f.id)
+        if not label:
+            continue
+        y = np.array([int(v == label) for v in data["y"]])
+        out[f.id] = {"label": label, "n_pos": int(y.sum()), "covered": f.id not in NOT_IN_FRAC,
+                     "auc": _auc(y, scores[f"frame:{f.id}"].to_numpy()), "auc_prototype": _auc(y, proto[f.id].to_numpy())}
+    merged = {}  # a dataset label two covered frames map to: the larger of their scores
+    for label in sorted({v["label"] for v in out.values() if v["covered"]}):
+        ids = [fid for fid, v in out.items() if v["label"] == label and v["covered"]]
+        if len(ids) > 1:
+            y = np.array([int(v == label) for v in data["y"]])
+            merged[label] = _auc(y, scores[[f"frame:{fid}" for fid in ids]].max(axis=1).to_numpy())
+    return out, merged
+
+
+def per_frame(res) -> dict:
+    """Per-frame F1 with support of pooled out-of-fold decisions."""
+    from framing.validate.agreement import per_frame_metrics
+
+    table = per_frame_metrics(res["y_true"], res["y_pred"], labels=res["labels"], n_boot=0)
+    return {str(r.frame): {"support": int(r.support), "f1": float(r.f1)} for r in table.itertuples()
+            if not str(r.frame).startswith("(")}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sets", default="frac,climate")
-    parser.add_argument("--methods", default="baseline,zeroshot,supervised,fewshot")
+    parser.add_argument("--sets", default="frac,climate,climate-roles")
+    parser.add_argument("--methods", default="baseline,zeroshot,supervised",
+                        help="baseline, zeroshot, supervised, supervised-emb, fewshot, fewshot-fast")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--n-boot", type=int, default=1000)
     parser.add_argument("--json", type=Path, default=OUT / "bench_validation.json")
@@ -228,8 +288,13 @@ def main(argv=None):
             if suffix and method.startswith("fewshot"):
                 sys.exit(f"{method} fine-tunes its own MiniLM: --encoder does not apply to it")
             t0 = time.perf_counter()
+            if method == "zeroshot" and data["mapping"] is None:
+                print(f"{name:8s} {method + suffix:15s} no built-in codebook covers these labels", flush=True)
+                continue
             if method == "zeroshot":
                 res = zero_shot(data, encoder, store, args.n_boot)
+                if not multi:
+                    res["auc"], res["auc_merged"] = zero_shot_auc(data, encoder, store)
             else:
                 if method == "baseline":
                     make = lambda: PlainBaseline(encoder, store, multi)  # noqa: E731
@@ -258,6 +323,19 @@ def main(argv=None):
                   f" [{row['micro_lo']:.3f}, {row['micro_hi']:.3f}]"
                   f"  macro-F1 {row['macro']:.3f} [{row['macro_lo']:.3f}, {row['macro_hi']:.3f}]"
                   f"  {row['seconds']:.0f} s", flush=True)
+            if "y_true" in res:
+                row["per_frame"] = per_frame(res)
+                print("    per-frame F1 (support): " + ", ".join(
+                    f"{lab} {v['f1']:.2f} ({v['support']})" for lab, v in row["per_frame"].items()), flush=True)
+            if "auc" in res:
+                row["auc"] = res["auc"]
+                for fid, v in res["auc"].items():
+                    note = "" if v["covered"] else "  (not a FrAC class: scored against Other)"
+                    print(f"    AUC {fid:42s} vs {v['label']:34s} {v['auc']:.3f} (prototypes {v['auc_prototype']:.3f},"
+                          f" {v['n_pos']} positives){note}", flush=True)
+                row["auc_merged"] = res["auc_merged"]
+                for label, v in res["auc_merged"].items():
+                    print(f"    AUC max of the frames merged into {label}: {v:.3f}", flush=True)
             args.json.write_text(json.dumps(results, indent=2))
     store.close()
     print(f"\nresults: {args.json}")

@@ -5,7 +5,11 @@ each codebook frame's prototypes and its lexicon rates; a second view is TF-IDF 
 n-grams. Each view gets a logistic regression (one-vs-rest for multi-label, multinomial
 for single-label); their probabilities are mixed, Platt-calibrated and thresholded per
 frame, with the mixing weight, calibration and thresholds all chosen on inner
-cross-validated (out-of-fold) predictions of the training data only.
+cross-validated (out-of-fold) predictions of the training data only. For multi-label
+articles a chunk view (:mod:`framing.validate.views`: runs of sentences predicted one by
+one, pooled by max or noisy-or) competes with the whole-article view on the same inner
+folds; the simpler view is kept unless the other is better by more than one standard
+error, and thresholds of frames with few positives are shrunk towards the balanced point.
 
 Saved models are plain arrays in safetensors plus JSON (no pickle): ``weights.safetensors``,
 ``config.json`` and the ``meta.json`` manifest. ``load_model(dir).predict_proba(texts)``
@@ -40,6 +44,7 @@ from framing.embed import embed_documents, embed_sentences, pool
 from framing.encoders import SentenceTransformerEncoder, resolve_encoder
 from framing.segment import segment_texts
 from framing.validate import features as F
+from framing.validate import views as V
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +97,22 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     tfidf_C : float, default 10.0
     class_weight : "balanced" or None, default "balanced"
     inner_cv : int, default 5
-        Folds of the inner cross-validation that picks C, the mixing weight, Platt
-        calibration and per-frame thresholds.
+        Folds of the inner cross-validation that picks C, the mixing weight, the view,
+        Platt calibration and per-frame thresholds.
+    views : sequence of str, default ``framing.validate.views.VIEWS``
+        Candidate views of a multi-label article: ``mean`` (whole-article features and
+        TF-IDF, as above), ``chunk_max`` / ``chunk_noisy_or`` (a logistic regression on
+        chunks of ``chunk_sentences`` sentences, each chunk labelled with its article's
+        frames and weighted 1 / chunks of its article; chunk probabilities pooled per
+        article) and ``mean+chunk_max`` (the average of the two). Chosen by the one-SE
+        rule on inner folds (:func:`framing.validate.views.choose_view`); single-label
+        models use ``mean``.
+    chunk_sentences : int, default 5
+    chunk_C : float, default 1.0
+        Inverse regularisation of the chunk model.
+    threshold_prior : float, default 10.0
+        Pseudo-count of positives that shrinks each frame's threshold towards its
+        balanced decision point (:func:`framing.validate.views.shrink_threshold`); 0: none.
     store : Store, optional
         Embedding cache.
     random_state : int, default 0
@@ -102,6 +121,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     ----------
     labels_ : list of str
     mix_ : float, weight of the embedding model (1 - mix_ for TF-IDF)
+    view_ : str, the chosen view
     C_ : float
     thresholds_ : ndarray of shape (n_labels,) (multi-label)
     platt_ : ndarray of shape (n_labels, 2) (multi-label)
@@ -116,7 +136,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, encoder=None, codebook=None, labels=None, multi_label=True, pooling=("mean", "max"),
                  prototype_features=True, lexicon_features=True, extra_weight=0.1, tfidf=True, C=(0.5, 1.0, 2.0),
-                 tfidf_C=10.0, class_weight="balanced", inner_cv=5, store=None, random_state=0):
+                 tfidf_C=10.0, class_weight="balanced", inner_cv=5, store=None, random_state=0, views=V.VIEWS,
+                 chunk_sentences=5, chunk_C=1.0, threshold_prior=10.0):
         self.encoder = encoder
         self.codebook = codebook
         self.labels = labels
@@ -132,6 +153,10 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self.inner_cv = inner_cv
         self.store = store
         self.random_state = random_state
+        self.views = views
+        self.chunk_sentences = chunk_sentences
+        self.chunk_C = chunk_C
+        self.threshold_prior = threshold_prior
 
     # ------------------------------------------------------------------ labels
     def _encode_y(self, y) -> np.ndarray:
@@ -187,7 +212,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             self.prototype_vectors_ = None
         self.lexicons_ = [dict(f.lexicon) for f in cb.frames] if (cb is not None and self.lexicon_features) else []
 
-    def _dense(self, docs: list[list[str]], encoder, progress=None) -> np.ndarray:
+    def _dense(self, docs: list[list[str]], encoder, progress=None):
+        """Whole-article features, shape (n_docs, n_features), and the sentence vectors."""
         X = embed_documents(docs, encoder, self.store, progress=progress)
         parts = [pool(X.vectors, X.article_index, len(docs), how) for how in self.pooling]
         self.n_embedding_features_ = sum(p.shape[1] for p in parts)
@@ -198,10 +224,37 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             parts.append(F.lexicon_rates([" ".join(d) for d in docs], self.lexicons_))
         if not parts:
             raise ValueError("no features: set pooling, prototype_features or lexicon_features")
-        return np.hstack(parts).astype(np.float64)
+        return np.hstack(parts).astype(np.float64), X
+
+    def _chunks(self, X, n_docs):
+        return V.chunk_vectors(X.vectors, X.article_index, n_docs, int(self.chunk_sentences))
+
+    def _fit_chunks(self, chunks, chunk_doc, rows, Y):
+        """The chunk model on the chunks of documents ``rows``; each document weighs 1 in all."""
+        keep = np.isin(chunk_doc, rows)
+        doc = chunk_doc[keep]
+        weight = 1.0 / np.bincount(doc)[doc]
+        return self._fit_linear(chunks[keep].astype(np.float64), Y[doc], self.chunk_C,
+                                sample_weight=weight * len(rows) / weight.sum())
+
+    def _chunk_proba(self, chunks, chunk_doc, n_docs, coef, intercept, rows=None):
+        """Pooled chunk probabilities ``{"chunk_max": ..., "chunk_noisy_or": ...}`` of shape (n_docs, n_labels)."""
+        keep = np.ones(len(chunk_doc), bool) if rows is None else np.isin(chunk_doc, rows)
+        p = _sigmoid(chunks[keep] @ coef.T + intercept)
+        return {f"chunk_{how}": V.pool_chunks(p, chunk_doc[keep], n_docs, how) for how in ("max", "noisy_or")}
+
+    def _view_proba(self, view, p_mean, chunk_p):
+        if view == "mean":
+            return p_mean
+        if view == "mean+chunk_max":
+            return (p_mean + chunk_p["chunk_max"]) / 2
+        return chunk_p[view]
+
+    def _candidate_views(self) -> tuple[str, ...]:
+        return V.check_views(self.views) if self.multi_label else ("mean",)
 
     # ------------------------------------------------------------------ models
-    def _fit_linear(self, X, Y, C):
+    def _fit_linear(self, X, Y, C, sample_weight=None):
         """Fit one LR per label (multi-label) or one multinomial LR; returns (coef, intercept)."""
         if self.multi_label:
             coefs, intercepts = [], []
@@ -212,7 +265,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
                     intercepts.append(8.0 if yj[0] == 1 else -8.0)
                     continue
                 lr = LogisticRegression(C=C, class_weight=self.class_weight, max_iter=2000)
-                lr.fit(X, yj)
+                lr.fit(X, yj, sample_weight=sample_weight)
                 coefs.append(lr.coef_[0])
                 intercepts.append(lr.intercept_[0])
             return np.array(coefs), np.array(intercepts)
@@ -296,15 +349,20 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self.encoder_id_ = encoder.model_id
         self._encoder_obj = encoder
         self._prepare_codebook_features(encoder)
-        dense = self._dense(docs, encoder, progress=lambda done, total: report("embed", done, total))
+        dense, E = self._dense(docs, encoder, progress=lambda done, total: report("embed", done, total))
         texts = [" ".join(d) for d in docs]
         Cs = tuple(self.C) if isinstance(self.C, (list, tuple)) else (float(self.C),)
+        views = self._candidate_views()
+        use_chunks = any(v != "mean" for v in views)
+        if use_chunks:
+            chunks, chunk_doc = self._chunks(E, len(docs))
 
         # inner out-of-fold probabilities: choose C, mix, calibration, thresholds
         n = len(docs)
         shape = (n, len(self.labels_))
         oof_dense = {C: np.zeros(shape) for C in Cs}
         oof_tf = np.zeros(shape)
+        oof_chunk = {"chunk_max": np.zeros(shape), "chunk_noisy_or": np.zeros(shape)}
         splits = list(self._splits(Y, n))
         n_steps = len(splits) + 1
         report("fit", 0, n_steps)
@@ -314,6 +372,10 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
                 oof_dense[C][te] = d[C]
             if t is not None:
                 oof_tf[te] = t
+            if use_chunks:
+                coef, intercept = self._fit_chunks(chunks, chunk_doc, tr, Y)
+                for how, pooled in self._chunk_proba(chunks, chunk_doc, n, coef, intercept, rows=te).items():
+                    oof_chunk[how][te] = pooled[te]
             report("fit", k, n_steps)
         best = None
         for C in Cs:
@@ -322,10 +384,20 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
                 score, extra = self._select(p, Y)
                 if best is None or score > best[0] + 1e-9:
                     best = (score, C, w, extra)
-        self.oof_scores_ = {"macro_f1": float(best[0]), **best[3]["scores"]}
         self.C_, self.mix_ = float(best[1]), float(best[2])
+        p_mean = self.mix_ * oof_dense[best[1]] + (1 - self.mix_) * oof_tf
+        chosen = {"mean": best[3]} if views == ("mean",) else {
+            v: self._select(self._view_proba(v, p_mean, oof_chunk), Y)[1] for v in views}
+        self.view_ = V.choose_view({v: self._fold_scores(e["pred"], Y, splits) for v, e in chosen.items()}) \
+            if len(chosen) > 1 else next(iter(chosen))
+        extra = chosen[self.view_]
+        self.oof_scores_ = {"macro_f1": float(extra["scores"]["macro_f1"]), "micro_f1": extra["scores"]["micro_f1"],
+                            "views": {v: round(float(e["scores"]["macro_f1"]), 4) for v, e in chosen.items()}}
         if self.multi_label:
-            self.platt_, self.thresholds_ = best[3]["platt"], best[3]["thresholds"]
+            self.platt_, self.thresholds_ = extra["platt"], extra["thresholds"]
+        self.chunk_coef_ = self.chunk_intercept_ = None
+        if self.view_ != "mean":
+            self.chunk_coef_, self.chunk_intercept_ = self._fit_chunks(chunks, chunk_doc, np.arange(n), Y)
 
         # final models on all training rows
         self.mean_, self.scale_ = self._standardise_fit(dense)
@@ -346,8 +418,9 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self.n_train_ = n
         self.fit_seconds_ = time.perf_counter() - t0
         report("fit", n_steps, n_steps)
-        log.info("FrameClassifier: %d units, C=%.3g, mix=%.2f, inner-CV macro-F1 %.3f (%.1f s)",
-                 n, self.C_, self.mix_, best[0], self.fit_seconds_)
+        log.info("FrameClassifier: %d units, view %s, C=%.3g, mix=%.2f, inner-CV macro-F1 %.3f %s (%.1f s)",
+                 n, self.view_, self.C_, self.mix_, self.oof_scores_["macro_f1"], self.oof_scores_["views"],
+                 self.fit_seconds_)
         return self
 
     def _select(self, p, Y):
@@ -358,7 +431,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             pred = np.eye(len(self.labels_), dtype=int)[p.argmax(axis=1)]
             gold = np.eye(len(self.labels_), dtype=int)[Y]
             s = bootstrap_f1(gold, pred, n_boot=0)
-            return s["macro"], {"scores": {"micro_f1": s["micro"]}}
+            return s["macro"], {"pred": pred, "scores": {"macro_f1": s["macro"], "micro_f1": s["micro"]}}
         platt = np.zeros((Y.shape[1], 2))
         thresholds = np.full(Y.shape[1], 0.5)
         cal = np.zeros_like(p)
@@ -370,10 +443,20 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
                 lr = LogisticRegression(C=1e4, max_iter=1000).fit(z, Y[:, j])
                 platt[j] = (lr.coef_[0, 0], lr.intercept_[0])
             cal[:, j] = _sigmoid(platt[j, 0] * z[:, 0] + platt[j, 1])
-            thresholds[j] = _best_threshold(Y[:, j], cal[:, j])
+            n_pos = int(Y[:, j].sum())
+            thresholds[j] = V.shrink_threshold(_best_threshold(Y[:, j], cal[:, j]), n_pos / len(Y), n_pos,
+                                               float(self.threshold_prior))
         pred = (cal >= thresholds).astype(int)
         s = bootstrap_f1(Y, pred, n_boot=0)
-        return s["macro"], {"platt": platt, "thresholds": thresholds, "scores": {"micro_f1": s["micro"]}}
+        return s["macro"], {"platt": platt, "thresholds": thresholds, "pred": pred,
+                            "scores": {"macro_f1": s["macro"], "micro_f1": s["micro"]}}
+
+    def _fold_scores(self, pred, Y, splits) -> np.ndarray:
+        """Macro-F1 of inner out-of-fold decisions, one per inner fold."""
+        from framing.validate.agreement import bootstrap_f1
+
+        gold = Y if self.multi_label else np.eye(len(self.labels_), dtype=int)[Y]
+        return np.array([bootstrap_f1(gold[te], pred[te], n_boot=0)["macro"] for _, te in splits])
 
     # ------------------------------------------------------------------ predict
     def _encoder(self):
@@ -387,7 +470,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         return enc
 
     def _raw_proba(self, docs):
-        dense = self._dense(docs, self._encoder())
+        dense, E = self._dense(docs, self._encoder())
         if dense.shape[1] != len(self.mean_):
             raise ValueError(f"the model was trained with encoder {self.encoder_id_!r} ({len(self.mean_)} features) "
                              f"but encoder {self._encoder().model_id!r} gives {dense.shape[1]}; pass the same encoder")
@@ -402,6 +485,11 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             pt = self._proba_linear(vec.transform([" ".join(d) for d in docs]), self.tfidf_coef_,
                                     self.tfidf_intercept_)
             p = self.mix_ * p + (1 - self.mix_) * pt
+        view = getattr(self, "view_", "mean")
+        if view != "mean":
+            chunks, chunk_doc = self._chunks(E, len(docs))
+            p = self._view_proba(view, p, self._chunk_proba(chunks, chunk_doc, len(docs), self.chunk_coef_,
+                                                           self.chunk_intercept_))
         return p
 
     def predict_proba(self, X) -> np.ndarray:
@@ -462,13 +550,17 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             arrays.update(prototype_vectors=self.prototype_vectors_, prototype_frame=self.prototype_frame_)
         if self.vocabulary_ is not None:
             arrays.update(idf=self.idf_, tfidf_coef=self.tfidf_coef_, tfidf_intercept=self.tfidf_intercept_)
+        if getattr(self, "chunk_coef_", None) is not None:
+            arrays.update(chunk_coef=self.chunk_coef_, chunk_intercept=self.chunk_intercept_)
         save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(out / "weights.safetensors"))
         params = {k: v for k, v in self.get_params().items() if k not in ("encoder", "codebook", "store")}
         params["pooling"] = list(self.pooling)
+        params["views"] = list(self.views)
         params["C"] = list(self.C) if isinstance(self.C, (list, tuple)) else self.C
         config = {
             "format": "framing.FrameClassifier", "format_version": FORMAT_VERSION,
             "params": params, "labels": self.labels_, "C_": self.C_, "mix_": self.mix_,
+            "view_": getattr(self, "view_", "mean"),
             "lexicons": self.lexicons_, "n_codebook_frames": getattr(self, "n_codebook_frames_", 0),
             "vocabulary": self.vocabulary_, "encoder_id": self.encoder_id_,
             "encoder": self.encoder if isinstance(self.encoder, (str, type(None))) else None,
@@ -516,7 +608,7 @@ def manifest(model, *, name: str) -> dict:
         "labels": list(model.labels_),
         "multi_label": bool(model.multi_label),
         "n_train": int(model.n_train_),
-        "chosen": {"C": model.C_, "mix_embedding_vs_tfidf": model.mix_},
+        "chosen": {"C": model.C_, "mix_embedding_vs_tfidf": model.mix_, "view": getattr(model, "view_", "mean")},
         "inner_cv": model.oof_scores_,
         "versions": {"framing": version("framing"), "scikit-learn": version("scikit-learn"),
                      "numpy": version("numpy"), "safetensors": version("safetensors"),
@@ -561,6 +653,8 @@ def load_model(path, *, encoder=None, store=None) -> FrameClassifier:
                          "framing never unpickles model files - retrain with `framing train`") from None
     params = dict(cfg["params"])
     params["pooling"] = tuple(params["pooling"])
+    if "views" in params:
+        params["views"] = tuple(params["views"])
     if isinstance(params.get("C"), list):
         params["C"] = tuple(params["C"])
     if encoder is None:
@@ -571,6 +665,8 @@ def load_model(path, *, encoder=None, store=None) -> FrameClassifier:
     model = FrameClassifier(encoder=encoder, store=store, **params)
     model.labels_ = list(cfg["labels"])
     model.C_, model.mix_ = cfg["C_"], cfg["mix_"]
+    model.view_ = cfg.get("view_", "mean")  # models saved before views existed: the whole-article view
+    model.chunk_coef_, model.chunk_intercept_ = arrays.get("chunk_coef"), arrays.get("chunk_intercept")
     model.lexicons_ = [dict(x) for x in cfg.get("lexicons") or []]
     model.n_codebook_frames_ = cfg.get("n_codebook_frames", 0)
     model.encoder_id_ = cfg["encoder_id"]

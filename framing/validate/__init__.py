@@ -2,7 +2,8 @@
 
 Modules: ``labels`` (import, annotation store, sampling), ``agreement`` (Krippendorff's
 alpha, per-frame metrics with bootstrap intervals), ``supervised`` (``FrameClassifier``,
-``load_model``, ``cross_validate``), ``fewshot`` (``FewShotClassifier``). Imports are
+``load_model``, ``cross_validate``), ``views`` (chunk views of long articles, shrunk
+thresholds, the one-SE view choice), ``fewshot`` (``FewShotClassifier``). Imports are
 lazy: nothing heavy loads until a submodule is used.
 """
 

@@ -139,6 +139,10 @@ def test_train_reports_embedding_each_fold_and_the_final_fit(tmp_path):
     assert (out / "meta.json").exists()
     meta = json.loads((out / "meta.json").read_text())
     assert meta["cross_validation"]["n_jobs"] == 1
+    # per-frame F1 with support, printed and kept in the manifest
+    per_frame = meta["cross_validation"]["per_frame"]
+    assert per_frame["health_and_safety"]["support"] == len(HEALTH) and per_frame["economic"]["support"] == len(ECON)
+    assert f"health_and_safety {per_frame['health_and_safety']['f1']:.2f} ({len(HEALTH)})" in res.stdout
 
 
 # ---------------------------------------------------------------------------- embeddings once

@@ -188,6 +188,13 @@ def train(
             typer.echo(f"CV micro-F1 {res['micro']:.3f} [{res['micro_lo']:.3f}, {res['micro_hi']:.3f}]  "
                        f"macro-F1 {res['macro']:.3f} [{res['macro_lo']:.3f}, {res['macro_hi']:.3f}]  "
                        f"({res['seconds']:.0f} s, {res['n_jobs']} worker(s))")
+            from framing.validate.agreement import per_frame_metrics
+
+            table = per_frame_metrics(res["y_true"], res["y_pred"], labels=res["labels"], n_boot=0)
+            extra["per_frame"] = {str(r.frame): {"support": int(r.support), "f1": round(float(r.f1), 4)}
+                                  for r in table.itertuples() if not str(r.frame).startswith("(")}
+            typer.echo("CV per-frame F1 (support): " + ", ".join(
+                f"{f} {v['f1']:.2f} ({v['support']})" for f, v in extra["per_frame"].items()))
         typer.echo(f"training the final model on {len(X)} units...", err=True)
         model = make()
         if mode == "supervised":

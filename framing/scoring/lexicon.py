@@ -27,6 +27,8 @@ def _word_pattern(word: str, inflect: bool, min_length: int = 4) -> str:
     if not inflect:
         return re.escape(word)
     possessive = r"(?:'s|’s|s'|s’)?"
+    if any(ord(ch) > 0x24F for ch in word):   # not Latin script: English endings do not apply
+        return re.escape(word)
     if len(word) < min_length or not word.isalpha():   # acronyms: "isi" must not match "isis"
         return re.escape(word) + r"(?:'s|’s)?"
     if word.endswith("y") and word[-2] not in _VOWELS:          # proxy -> proxies, proxied

@@ -95,7 +95,8 @@ def analyse_command(
                                       help="csv|xlsx|parquet|json|md (default: from the --out suffix)."),
     long: bool = typer.Option(False, "--long", help="Add the long table of components and evidence."),
     encoder: Optional[str] = typer.Option(None, "--encoder",
-                                          help="sentence-transformers (default), onnx, static, or a local model directory."),
+                                          help="sentence-transformers (default; multilingual when the corpus is not all English), "
+                                          "multilingual, onnx, static, mpnet, or a local model directory."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
     engine: str = typer.Option("local", "--engine", help="Where scoring runs: local (default) or dask."),
@@ -161,6 +162,7 @@ def analyse_command(
         else:
             result = ENGINES[engine](inputs, scheduler=scheduler, **kwargs)
         bars.close()
+        _say_encoder_note(result)
         scores = result.scores
         manifest = result.manifest()
         if model is not None:
@@ -195,6 +197,13 @@ def analyse_command(
     finish_with_skips(getattr(corpus, "report", None))
 
 
+def _say_encoder_note(result) -> None:
+    """Tell the user why the encoder was chosen (or that it is English-only on a mixed corpus)."""
+    note = (getattr(result, "engine", None) or {}).get("encoder_note")
+    if note and not note.startswith("warning:"):  # a warning is already logged to stderr
+        typer.echo(note, err=True)
+
+
 def _write_results(inputs, folder: Path, codebook, encoder, store, engine: str, scheduler, bars) -> None:
     """``analyse --results DIR``: ingest the inputs into ``DIR/corpus.duckdb`` (streamed, with the
     ingest report), then score that store partition by partition (local or Dask engine) with
@@ -223,6 +232,7 @@ def _write_results(inputs, folder: Path, codebook, encoder, store, engine: str, 
         else:
             result = run_dask(corpus_store, codebook, None, encoder, scheduler=scheduler, out_dir=folder,
                               events=True, progress=bars)
+    _say_encoder_note(result)
     result.inputs = [str(p) for p in paths]
     result.save()
     bars.close()

@@ -69,7 +69,7 @@ def events_command(
     threshold: float = typer.Option(0.55, "--threshold", help="Distance threshold: lower = tighter events."),
     window: Optional[float] = typer.Option(7.0, "--window", help="Date window in days (articles further apart "
                                            "never share an event); 0 turns it off."),
-    encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default) or a model dir."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default), 'multilingual' (e5, ~100 languages) or a model dir."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
     raw_cells: bool = typer.Option(False, "--raw-cells", help=RAW_CELLS_HELP),
@@ -210,7 +210,7 @@ def compare_command(
     n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap resamples for the 95% intervals."),
     n_perm: int = typer.Option(2000, "--n-perm", help="Permutations per test."),
     seed: int = typer.Option(0, "--seed", help="Random seed of the bootstrap and the permutations."),
-    encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default) or a model dir."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default), 'multilingual' (e5, ~100 languages) or a model dir."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
     raw_cells: bool = typer.Option(False, "--raw-cells", help=RAW_CELLS_HELP),

@@ -92,8 +92,8 @@ def _choose_encoder(src: _Source, encoder):
         return encoder, ""
     counts = src.store.language_counts() if src.store is not None else language_counts(src.articles or [])
     encoder, note = choose_encoder(encoder, counts)
-    if note:
-        log.warning("%s", note)
+    if note:  # an English-only encoder on a mixed corpus is a warning; the automatic choice a note
+        (log.warning if note.startswith("warning:") else log.info)("%s", note)
     return encoder, note
 
 

@@ -2,7 +2,8 @@
 
 Modules: ``labels`` (import, annotation store, sampling), ``agreement`` (Krippendorff's
 alpha, per-frame metrics with bootstrap intervals), ``supervised`` (``FrameClassifier``,
-``load_model``, ``cross_validate``), ``fewshot`` (``FewShotClassifier``). Imports are
+``load_model``, ``cross_validate``), ``fewshot`` (``FewShotClassifier``), ``crosslingual``
+(``crosslingual_transfer``: trained on English, tested in other languages). Imports are
 lazy: nothing heavy loads until a submodule is used.
 """
 
@@ -23,6 +24,7 @@ _EXPORTS = {
     "load_model": "framing.validate.supervised",
     "cross_validate": "framing.validate.supervised",
     "FewShotClassifier": "framing.validate.fewshot",
+    "crosslingual_transfer": "framing.validate.crosslingual",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from framing.language import WORD_MARKS
+
 from framing.paths import codebooks_dir
 from framing.safeio import YAML_MAX_BYTES, UnsafeInputError, load_yaml, read_text_limited
 
@@ -522,11 +524,6 @@ def _roles(value: Any, source: str) -> list[Role]:
             other = labels.setdefault(label.lower(), r.id)
             _require(other == r.id, source, f"role {r.id!r}.aliases", f"label {label!r} also names role {other!r}")
     return roles
-
-
-#: Combining marks that Python's ``\w`` leaves out but that belong to a word: Devanagari vowel
-#: signs and virama, Arabic-script harakat (so "पाकिस्तानी" is one word for a word boundary).
-WORD_MARKS = "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u064b-\u065f\u0670\u200c\u200d"
 
 
 def compile_gazetteer(codebook) -> list[tuple[re.Pattern, dict[str, str]]]:

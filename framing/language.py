@@ -23,7 +23,7 @@ from typing import Any, Iterable, Mapping
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ENGLISH_ONLY_ENCODERS", "LANGUAGE_COLUMNS", "MULTILINGUAL_ENCODER", "article_language", "choose_encoder",
+__all__ = ["ENGLISH_ONLY_ENCODERS", "LANGUAGE_COLUMNS", "MULTILINGUAL_ENCODER", "WORD_MARKS", "article_language", "choose_encoder",
            "detect_language", "language_counts", "normalise_language", "with_language"]
 
 #: User columns this module fills at ingest.
@@ -32,6 +32,10 @@ LANGUAGE_COLUMNS = ("language", "language_confidence")
 MULTILINGUAL_ENCODER = "multilingual"
 #: Settings that name an encoder trained on English only.
 ENGLISH_ONLY_ENCODERS = frozenset({"sentence-transformers", "minilm", "mpnet", "onnx", "static"})
+#: Combining marks that Python's ``\w`` leaves out but that belong to a word (a regex class body):
+#: Devanagari vowel signs and virama, Arabic-script harakat, zero-width (non-)joiners; so
+#: "पाकिस्तानी" is one word for a word boundary.
+WORD_MARKS = "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u064b-\u065f\u0670\u200c\u200d"
 #: Code of text in which no language could be detected (no letters).
 UNDETERMINED = "und"
 
@@ -141,7 +145,7 @@ def choose_encoder(encoder, counts: Mapping[str, int] | None) -> tuple[Any, str]
     listed = ", ".join(f"{k} {v}" for k, v in sorted(other.items(), key=lambda kv: -kv[1]))
     if encoder is None:
         return MULTILINGUAL_ENCODER, (f"the corpus is not all English ({listed} article(s)): using the "
-                                      f"'{MULTILINGUAL_ENCODER}' encoder (choose another with --encoder)")
+                                      f"'{MULTILINGUAL_ENCODER}' encoder (choose another with --encoder or in the app's sidebar)")
     name = encoder if isinstance(encoder, str) else getattr(encoder, "model_id", "")
     if name in ENGLISH_ONLY_ENCODERS or "minilm" in str(name).lower() or "mpnet" in str(name).lower():
         return encoder, (f"warning: encoder {name!r} was trained on English only, but the corpus has {listed} "

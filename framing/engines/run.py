@@ -302,7 +302,6 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
 
     t = time.perf_counter()
     common = dict(codebook=codebook, settings=settings, calibration=calibration, encoder_id=local_encoder.model_id,
-                  encoder=local_encoder,
                   engine={"name": executor.name, "n_workers": executor.n_workers, "scheduler": executor.scheduler,
                           "partition_size": src.partition_size, **({"encoder_note": encoder_note} if encoder_note else {})},
                   n_sentences=n_sentences, seconds=seconds, inputs=src.inputs)
@@ -311,7 +310,7 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
 
         tables, doc_vectors = parts.merge() if src.n else _empty_tables(codebook)
         seconds["merge"] = time.perf_counter() - t
-        result = Analysis(tables, corpus=corpus, doc_vectors=doc_vectors, **common)
+        result = Analysis(tables, corpus=corpus, doc_vectors=doc_vectors, encoder=local_encoder, **common)
     else:
         paths = parts.merge()
         seconds["merge"] = time.perf_counter() - t

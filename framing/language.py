@@ -24,7 +24,7 @@ from typing import Any, Iterable, Mapping
 log = logging.getLogger(__name__)
 
 __all__ = ["ENGLISH_ONLY_ENCODERS", "LANGUAGE_COLUMNS", "MULTILINGUAL_ENCODER", "WORD_MARKS", "article_language", "choose_encoder",
-           "detect_language", "language_counts", "normalise_language", "with_language"]
+           "detect_language", "filter_languages", "language_counts", "normalise_language", "with_language"]
 
 #: User columns this module fills at ingest.
 LANGUAGE_COLUMNS = ("language", "language_confidence")
@@ -151,3 +151,22 @@ def choose_encoder(encoder, counts: Mapping[str, int] | None) -> tuple[Any, str]
         return encoder, (f"warning: encoder {name!r} was trained on English only, but the corpus has {listed} "
                          f"article(s); '--encoder {MULTILINGUAL_ENCODER}' scores them in one vector space")
     return encoder, ""
+
+
+def filter_languages(corpus, languages):
+    """The articles of ``corpus`` in one of ``languages`` (codes or names, :func:`normalise_language`);
+    ``None`` or empty keeps all.
+
+    Raises
+    ------
+    ValueError
+        When no article is in those languages (the message lists the languages present).
+    """
+    wanted = {normalise_language(x) for x in (languages or []) if normalise_language(x)}
+    if not wanted:
+        return corpus
+    keep = [a.article_id for a in corpus if article_language(a) in wanted]
+    if not keep:
+        present = ", ".join(f"{k} ({v})" for k, v in language_counts(corpus).most_common())
+        raise ValueError(f"no article in language(s) {', '.join(sorted(wanted))}; the corpus has: {present or 'none'}")
+    return corpus.subset(keep)

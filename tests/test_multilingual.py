@@ -189,3 +189,24 @@ def test_cli_analyse_says_why_it_chose_the_multilingual_encoder(tmp_path):
     assert "using the 'multilingual' encoder" in res.output
     scores = pd.read_csv(out)
     assert list(scores["language"]) == ["en", "ur", "hi"] and scores["event_id"].nunique() == 1
+
+
+def test_cli_compare_by_language_with_a_language_filter(tmp_path):
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    corpus = tmp_path / "p12.jsonl"
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in _rows() if r["pair"] in ("p1", "p2")),
+                      encoding="utf-8")
+    out = tmp_path / "cmp"
+    res = CliRunner().invoke(app, ["compare", str(corpus), "--by", "language", "-l", "ur", "-l", "English",
+                                   "--no-cache", "--n-boot", "50", "--n-perm", "50", "--out", str(out), "-f", "csv",
+                                   "--keep-off-topic"])  # Urdu/Hindi relevance is calibrated on English (see docs)
+    assert res.exit_code == 0, res.output
+    import pandas as pd
+
+    means = pd.read_csv(out / "means.csv")
+    assert set(means["group"]) == {"en", "ur"}  # grouped by language; Hindi left out by the filter
+    res = CliRunner().invoke(app, ["compare", str(corpus), "-l", "ps", "--no-cache"])
+    assert res.exit_code == 1 and "no article in language(s) ps" in res.output and "hi (2)" in res.output

@@ -8,7 +8,7 @@ from typing import Callable, Dict, List, Optional
 import typer
 
 from framing.cli._app import DB_HELP, app
-from framing.cli._options import RAW_CELLS_HELP, SKIPS_EPILOG, finish_with_skips
+from framing.cli._options import RAW_CELLS_HELP, SKIPS_EPILOG, finish_with_skips, language_inputs
 from framing.cli._progress import Progress
 
 #: Engines that run the scoring. Other modules may register more (e.g. "dask"):
@@ -107,6 +107,8 @@ def analyse_command(
     results: Optional[Path] = typer.Option(
         None, "--results", help="Write a results folder (Parquet tables, events, codebook, manifest) streamed "
         "partition by partition, for large corpora; open it with `framing app --results DIR`."),
+    language: Optional[List[str]] = typer.Option(None, "--language", "-l", help="Keep only articles in this "
+                                                 "language (ISO code or name; repeat for several), e.g. -l ur -l hi."),
     raw_cells: bool = typer.Option(False, "--raw-cells", help=RAW_CELLS_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or progress lines."),
 ) -> None:
@@ -131,6 +133,8 @@ def analyse_command(
     if model is not None and not (model / "meta.json").is_file():
         _fail(f"--model {model}: not a trained frame classifier directory (no meta.json)")
 
+    if language and (results is not None or engine != "local"):
+        _fail("--language works with --engine local and without --results")
     if results is not None:
         if out is not None or fmt is not None or long or model is not None:
             _fail("--results writes a results folder; it does not combine with --out, --format, --long or --model")
@@ -158,7 +162,7 @@ def analyse_command(
             return
         kwargs = dict(codebook=codebook, encoder=encoder, store=store, settings=ScoringSettings(), progress=bars)
         if engine == "local":
-            result = analyse(inputs, **kwargs)
+            result = analyse(language_inputs(inputs, language, store), **kwargs)
         else:
             result = ENGINES[engine](inputs, scheduler=scheduler, **kwargs)
         bars.close()

@@ -210,3 +210,16 @@ def test_cli_compare_by_language_with_a_language_filter(tmp_path):
     assert set(means["group"]) == {"en", "ur"}  # grouped by language; Hindi left out by the filter
     res = CliRunner().invoke(app, ["compare", str(corpus), "-l", "ps", "--no-cache"])
     assert res.exit_code == 1 and "no article in language(s) ps" in res.output and "hi (2)" in res.output
+
+
+def test_a_stored_corpus_knows_its_languages_and_gets_the_multilingual_encoder():
+    from framing.engines.run import _choose_encoder, _Source
+    from framing.ingest import ingest
+    from framing.store import Store
+
+    with Store(":memory:") as store:
+        ingest([PAIRED], store)
+        assert store.language_counts() == {"en": 8, "ur": 8, "hi": 8}
+        chosen, note = _choose_encoder(_Source(store, 10), None)
+        assert chosen == "multilingual" and "hi 8" in note
+        assert _choose_encoder(_Source(store, 10), "static")[1].startswith("warning:")

@@ -27,6 +27,8 @@ app: $(STAMP)
 
 chromium:
 	@test -x /usr/bin/chromium || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null)
+	@# fonts for Urdu (Arabic script) and Hindi (Devanagari) text in the browser tests and screenshots
+	@test -d /usr/share/fonts/truetype/noto || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-noto-core >/dev/null)
 
 lint: $(STAMP)
 	$(BIN)/ruff check framing tests bench notebooks

@@ -66,7 +66,8 @@ def analyse(corpus, codebook: str | Path | Codebook = "south-asia-security", *, 
     codebook : str, Path or Codebook, default "south-asia-security"
         A built-in id, a YAML file, or a Codebook.
     encoder : None, str or Encoder
-        ``None``: the default model; a name or model directory for
+        ``None``: the default model, or ``"multilingual"`` when the corpus is not all English
+        (:func:`framing.language.choose_encoder`; the manifest's ``engine.encoder_note`` says so); a name or model directory for
         :func:`framing.encoders.get_encoder`; or any object with ``model_id`` and
         ``encode(list[str])``.
     store : Store, str, Path or None
@@ -99,7 +100,6 @@ def analyse(corpus, codebook: str | Path | Codebook = "south-asia-security", *, 
     store_obj, opened = _resolve_store(store)
     try:
         corpus, inputs = _resolve_corpus(corpus, store_obj, progress)
-        encoder = resolve_encoder(encoder)
         cache = MemoryCache(store_obj)
         result = _run(corpus, codebook, settings, encoder, _LocalExecutor(cache=cache),
                       partition_size=settings.batch_size, out_dir=None, events=events, progress=progress,
@@ -109,7 +109,7 @@ def analyse(corpus, codebook: str | Path | Codebook = "south-asia-security", *, 
         if opened and store_obj is not None:
             store_obj.close()
     result.inputs = inputs
-    result.encoder = encoder  # for result.roles
+    result.encoder = result.encoder or resolve_encoder(encoder)  # for result.roles
     return result
 
 

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from framing.language import WORD_MARKS
+
 from framing.paths import codebooks_dir
 from framing.safeio import YAML_MAX_BYTES, UnsafeInputError, load_yaml, read_text_limited
 
@@ -49,6 +51,10 @@ class Frame:
     prototypes: list[str]
     lexicon: dict[str, float] = field(default_factory=dict)
     counter_examples: list[str] = field(default_factory=list)
+    #: Per-language lexicons as written (``{en: {...}, ur: {...}}``); ``lexicon`` is their union,
+    #: which is what matching uses (terms in different scripts never match each other's text).
+    #: Empty when the codebook gives one flat list (= English / all languages).
+    lexicons: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -224,7 +230,7 @@ class Codebook:
             "name": self.name,
             "description": self.description,
             "version": self.version,
-            "frames": [asdict(f) for f in self.frames],
+            "frames": [_frame_dict(f) for f in self.frames],
             "axes": [{k: v for k, v in asdict(a).items() if k != "neutral" or v} for a in self.axes],
         }
         if self.entities:
@@ -248,6 +254,14 @@ class Codebook:
         """Hash of the codebook's content (for manifests and caches)."""
         blob = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _frame_dict(frame: Frame) -> dict:
+    out = asdict(frame)
+    lexicons = out.pop("lexicons")
+    if lexicons:
+        out["lexicon"] = lexicons
+    return out
 
 
 def _check_shared_prototypes(frames: list[Frame], source: str) -> None:
@@ -321,6 +335,25 @@ def _str_list(value: Any, source: str, where: str, *, allow_empty: bool) -> list
     return out
 
 
+_LANG_RE = re.compile(r"^[a-z]{2,3}$")
+
+
+def _frame_lexicons(value: Any, source: str, where: str) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """A frame's ``lexicon``: a flat mapping/list (English / all languages), or one per language
+    (``{en: [...], ur: {...}}``, keys ISO 639 codes). Returns (the union, the per-language ones)."""
+    if isinstance(value, dict) and value and all(isinstance(k, str) and _LANG_RE.match(k) and
+                                                 isinstance(v, (list, dict)) for k, v in value.items()):
+        per = {lang: _lexicon(terms, source, f"{where}.{lang}") for lang, terms in value.items()}
+        union: dict[str, float] = {}
+        for lang, terms in per.items():
+            for term, weight in terms.items():
+                _require(term not in union or union[term] == weight, source, f"{where}.{lang}.{term}",
+                         f"term also in another language with another weight ({union.get(term)})")
+                union[term] = weight
+        return union, per
+    return _lexicon(value, source, where), {}
+
+
 def _lexicon(value: Any, source: str, where: str) -> dict[str, float]:
     if value is None:
         return {}
@@ -360,15 +393,17 @@ def _parse(data: Any, source: str) -> Codebook:
         _require(fid not in seen, source, f"{where}.id", "duplicate frame id")
         seen.add(fid)
         _warn_unknown(raw, _FRAME_KEYS, source, where)
+        lexicon, lexicons = _frame_lexicons(raw.get("lexicon"), source, f"{where}.lexicon")
         frames.append(
             Frame(
                 id=fid,
                 label=_text(raw.get("label"), source, f"{where}.label", fid.replace("_", " ")),
                 description=_text(raw.get("description"), source, f"{where}.description"),
                 prototypes=_str_list(raw.get("prototypes"), source, f"{where}.prototypes", allow_empty=False),
-                lexicon=_lexicon(raw.get("lexicon"), source, f"{where}.lexicon"),
+                lexicon=lexicon,
                 counter_examples=_str_list(raw.get("counter_examples"), source, f"{where}.counter_examples",
                                            allow_empty=True),
+                lexicons=lexicons,
             )
         )
     axes: list[Axis] = []
@@ -519,5 +554,5 @@ def compile_gazetteer(codebook) -> list[tuple[re.Pattern, dict[str, str]]]:
     for table, flags in ((exact, 0), (folded, re.IGNORECASE)):
         if table:
             alternation = "|".join(re.escape(x) for x in sorted(table, key=len, reverse=True))
-            out.append((re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", flags), table))
+            out.append((re.compile(rf"(?<![\w{WORD_MARKS}-])(?:{alternation})(?![\w{WORD_MARKS}-])", flags), table))
     return out

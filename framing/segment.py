@@ -4,7 +4,9 @@ A rule-based splitter (regular expressions plus a few word lists; no model) tune
 for news text:
 
 * a sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quotes or brackets)
-  followed by whitespace and a character that is not lower case, and at line breaks;
+  followed by whitespace and a character that is not lower case, and at line breaks; in
+  Urdu, Persian and Pashto (Arabic script) also at ``۔`` and ``؟``, in Hindi (Devanagari) at
+  ``।`` and ``॥``, with or without a space after (scripts without case never look lower case);
 * titles and ranks never end a sentence: ``Dr.``, ``Mr.``, ``Lt. Gen.``, ``Lt-Gen.``,
   ``Brig.``, ``Gov.``, ``St.``, ...; nor do single initials (``J. K. Rowling``);
 * dotted abbreviations (``U.S.``, ``U.N.``, ``a.m.``), months (``Jan.``) and company
@@ -38,7 +40,10 @@ from framing.corpus import Article, Sentence
 
 SENTENCE_COLUMNS = ["article_id", "sentence_index", "start", "end", "text"]
 
-_CANDIDATE = re.compile(r"""[.!?…؟۔]+["'”’»)\]]*(?=\s)|\n""")
+# Latin full stops end a sentence only before whitespace; the Urdu/Arabic/Persian full stop and
+# question mark (``۔`` ``؟``) and the Devanagari danda (``।`` ``॥``) also before a next word written
+# without a space (common in Urdu and Hindi typing).
+_CANDIDATE = re.compile(r"""[.!?…؟۔।॥]+["'”’»)\]]*(?=\s)|[؟۔।॥]+["'”’»)\]]*(?=\S)|\n""")
 _LAST_TOKEN = re.compile(r"(\S+)\Z")
 _NEXT_WORD = re.compile(r"""["'“‘«(\[]*([^\W\d_]+|\d)""")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")

@@ -286,6 +286,17 @@ class Store:
                                   axis=1)
         return frame
 
+    def language_counts(self) -> dict[str, int]:
+        """Stored articles per ``language`` column value (set at ingest, :mod:`framing.language`);
+        articles without one count under ``""``."""
+        try:
+            rows = self.con.execute(
+                "SELECT coalesce(json_extract_string(m.meta, '$.language'), '') AS lang, count(*) FROM articles a "
+                "LEFT JOIN article_meta m USING (article_id) GROUP BY lang").fetchall()
+        except duckdb.CatalogException:  # a read-only store written before the table existed
+            return {"": self.article_count()}
+        return {str(k): int(v) for k, v in rows}
+
     def _metadata(self, article_ids: list[str]) -> list[dict]:
         """The stored user columns (``Article.extra``) of these articles, in their order."""
         try:

@@ -55,6 +55,7 @@ log = logging.getLogger("framing.app")
 page = st.navigation(PAGES)
 state.restore_session()  # this browser's corpus, codebook drafts and choices (survive a reload)
 state.follow_goto([p for group in PAGES.values() for p in group])
+state.choose_default_encoder()  # before the page scores anything: multilingual for a mixed corpus
 started = time.perf_counter()
 page.run()
 state.sidebar()

@@ -72,7 +72,7 @@ from framing.app.resources import (
     store_path,
     store_warning,
 )
-from framing.app.sidebar import sidebar
+from framing.app.sidebar import choose_default_encoder, sidebar
 
 __all__ = [
     "active_codebook", "current_articles", "CODEBOOK_DRAFTS_KEY", "CODEBOOK_ID_KEY", "CORPUS_NOTICE_KEY", "DEFAULT_CODEBOOK", "DEFAULT_ENCODER", "ENCODERS",
@@ -82,5 +82,5 @@ __all__ = [
     "current_store", "default_source", "demo_source", "discard_draft", "encoder_name", "follow_goto", "goto", "is_scored", "keep_widget",
     "load_paths", "results_folder", "remember_session", "restore_session",
     "restore_widget", "results_or_prompt", "scoring_job", "select_codebook", "set_codebook", "set_corpus_source",
-    "sidebar", "start_scoring", "store_path", "store_warning",
+    "choose_default_encoder", "sidebar", "start_scoring", "store_path", "store_warning",
 ]

@@ -28,3 +28,14 @@ def finish_with_skips(report) -> None:
     typer.echo(f"finished with skips: {len(report.skipped)} record(s) skipped, {len(report.files_skipped)} "
                f"file(s) not read; the rest was used (exit code {EXIT_SKIPPED})", err=True)
     raise typer.Exit(EXIT_SKIPPED)
+
+
+def language_inputs(inputs, languages, store):
+    """What ``analyse`` gets for ``--language``: the paths as they are without it, else the corpus read
+    from them (into ``store``, as ``analyse`` would) cut to those languages."""
+    if not languages:
+        return inputs
+    from framing.ingest import load
+    from framing.language import filter_languages
+
+    return filter_languages(load(inputs, store=store), languages)

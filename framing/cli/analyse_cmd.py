@@ -8,7 +8,7 @@ from typing import Callable, Dict, List, Optional
 import typer
 
 from framing.cli._app import DB_HELP, app
-from framing.cli._options import RAW_CELLS_HELP, SKIPS_EPILOG, finish_with_skips
+from framing.cli._options import RAW_CELLS_HELP, SKIPS_EPILOG, finish_with_skips, language_inputs
 from framing.cli._progress import Progress
 
 #: Engines that run the scoring. Other modules may register more (e.g. "dask"):
@@ -95,7 +95,8 @@ def analyse_command(
                                       help="csv|xlsx|parquet|json|md (default: from the --out suffix)."),
     long: bool = typer.Option(False, "--long", help="Add the long table of components and evidence."),
     encoder: Optional[str] = typer.Option(None, "--encoder",
-                                          help="sentence-transformers (default), onnx, static, or a local model directory."),
+                                          help="sentence-transformers (default; multilingual when the corpus is not all English), "
+                                          "multilingual, onnx, static, mpnet, or a local model directory."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
     engine: str = typer.Option("local", "--engine", help="Where scoring runs: local (default) or dask."),
@@ -106,6 +107,8 @@ def analyse_command(
     results: Optional[Path] = typer.Option(
         None, "--results", help="Write a results folder (Parquet tables, events, codebook, manifest) streamed "
         "partition by partition, for large corpora; open it with `framing app --results DIR`."),
+    language: Optional[List[str]] = typer.Option(None, "--language", "-l", help="Keep only articles in this "
+                                                 "language (ISO code or name; repeat for several), e.g. -l ur -l hi."),
     raw_cells: bool = typer.Option(False, "--raw-cells", help=RAW_CELLS_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or progress lines."),
 ) -> None:
@@ -130,6 +133,8 @@ def analyse_command(
     if model is not None and not (model / "meta.json").is_file():
         _fail(f"--model {model}: not a trained frame classifier directory (no meta.json)")
 
+    if language and (results is not None or engine != "local"):
+        _fail("--language works with --engine local and without --results")
     if results is not None:
         if out is not None or fmt is not None or long or model is not None:
             _fail("--results writes a results folder; it does not combine with --out, --format, --long or --model")
@@ -157,10 +162,11 @@ def analyse_command(
             return
         kwargs = dict(codebook=codebook, encoder=encoder, store=store, settings=ScoringSettings(), progress=bars)
         if engine == "local":
-            result = analyse(inputs, **kwargs)
+            result = analyse(language_inputs(inputs, language, store), **kwargs)
         else:
             result = ENGINES[engine](inputs, scheduler=scheduler, **kwargs)
         bars.close()
+        _say_encoder_note(result)
         scores = result.scores
         manifest = result.manifest()
         if model is not None:
@@ -195,6 +201,13 @@ def analyse_command(
     finish_with_skips(getattr(corpus, "report", None))
 
 
+def _say_encoder_note(result) -> None:
+    """Tell the user why the encoder was chosen (or that it is English-only on a mixed corpus)."""
+    note = (getattr(result, "engine", None) or {}).get("encoder_note")
+    if note and not note.startswith("warning:"):  # a warning is already logged to stderr
+        typer.echo(note, err=True)
+
+
 def _write_results(inputs, folder: Path, codebook, encoder, store, engine: str, scheduler, bars) -> None:
     """``analyse --results DIR``: ingest the inputs into ``DIR/corpus.duckdb`` (streamed, with the
     ingest report), then score that store partition by partition (local or Dask engine) with
@@ -223,6 +236,7 @@ def _write_results(inputs, folder: Path, codebook, encoder, store, engine: str, 
         else:
             result = run_dask(corpus_store, codebook, None, encoder, scheduler=scheduler, out_dir=folder,
                               events=True, progress=bars)
+    _say_encoder_note(result)
     result.inputs = [str(p) for p in paths]
     result.save()
     bars.close()

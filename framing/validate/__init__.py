@@ -3,7 +3,8 @@
 Modules: ``labels`` (import, annotation store, sampling), ``agreement`` (Krippendorff's
 alpha, per-frame metrics with bootstrap intervals), ``supervised`` (``FrameClassifier``,
 ``load_model``, ``cross_validate``), ``views`` (chunk views of long articles, shrunk
-thresholds, the one-SE view choice), ``fewshot`` (``FewShotClassifier``). Imports are
+thresholds, the one-SE view choice), ``fewshot`` (``FewShotClassifier``), ``crosslingual``
+(``crosslingual_transfer``: trained on English, tested in other languages). Imports are
 lazy: nothing heavy loads until a submodule is used.
 """
 
@@ -24,6 +25,7 @@ _EXPORTS = {
     "load_model": "framing.validate.supervised",
     "cross_validate": "framing.validate.supervised",
     "FewShotClassifier": "framing.validate.fewshot",
+    "crosslingual_transfer": "framing.validate.crosslingual",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -52,6 +52,16 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def term_language(term: str) -> str:
+    """The lexicon a typed term belongs to: ``en`` for Latin script, else the detected language."""
+    from framing.language import detect_language
+
+    if all(ord(ch) <= 0x24F for ch in term):
+        return "en"
+    code, _ = detect_language(term)
+    return code if code != "und" else "en"
+
+
 def parse_terms(text: str) -> dict[str, float]:
     """``term`` or ``term: weight`` per line -> {term: weight} (weights validated by the codebook)."""
     out: dict[str, float] = {}
@@ -199,10 +209,17 @@ def _edit(cb: Codebook) -> None:
                 if not terms:
                     raise CodebookError("(app edit): type at least one term")
                 lexicon = _frame_dict(d, frame).setdefault("lexicon", {})
+                per_language = bool(lexicon) and all(isinstance(v, (dict, list)) for v in lexicon.values())
                 for term, weight in terms.items():
-                    if term.lower() in lexicon:
+                    target = lexicon
+                    if per_language:  # {en: {...}, ur: {...}}: a term goes to its own language's list
+                        lang = term_language(term)
+                        target = lexicon.setdefault(lang, {})
+                        if isinstance(target, list):
+                            target = lexicon[lang] = {t: 1.0 for t in target}
+                    if term.lower() in target:
                         raise CodebookError(f"(app edit): frame {frame!r}.lexicon.{term}: duplicate term")
-                    lexicon[term] = weight
+                    target[term] = weight
             _apply(add_terms, f"Added terms to {frame}.", clear=("term_text",))
             st.rerun()
     for key in _PICKERS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import math
+import re
 
 import pandas as pd
 import streamlit as st
@@ -113,9 +114,11 @@ def _pick_articles(results) -> None:
 def _article_column(row: dict, cb, texts: dict, evidence: pd.DataFrame, colours: dict, labels: dict,
                     shown: list) -> None:
     url = str(row.get("url") or "")
-    st.markdown(f'<div class="article-headline" style="font-weight:700;font-size:1.05rem;line-height:1.3;">'
-                f'{_esc(row.get("title")) or "(no headline)"}</div>'
+    lang = _lang_attr(row.get("language"))
+    st.markdown(f'<div class="article-headline" dir="auto"{lang} style="font-weight:700;font-size:1.05rem;'
+                f'line-height:1.3;">{_esc(row.get("title")) or "(no headline)"}</div>'
                 f'<div style="color:#666;font-size:0.85rem;">{_esc(_date(row.get("published")))}'
+                + (f' · <span class="article-language">{_esc(row.get("language"))}</span>' if lang else "")
                 + (f' · <a href="{_esc(url)}" target="_blank" rel="noopener noreferrer">source</a>'
                    if url.startswith(("http://", "https://")) else "")
                 + "</div>", unsafe_allow_html=True)
@@ -144,12 +147,18 @@ def _article_column(row: dict, cb, texts: dict, evidence: pd.DataFrame, colours:
              for s, e, t, k, v in zip(ev["start"], ev["end"], ev["target"], ev["kind"], ev["value"])]
     body = highlight_html(text, spans, {k: colours[k] for k in shown}, labels=labels)
     with st.container(height=520, key=f"text_{row['article_id']}"):
-        st.markdown(f'<div class="article-text" style="font-size:0.9rem;line-height:1.5;">{body}</div>',
-                    unsafe_allow_html=True)
+        st.markdown(f'<div class="article-text" dir="auto"{lang} style="font-size:0.9rem;line-height:1.5;">'
+                    f'{body}</div>', unsafe_allow_html=True)
+
+
+def _lang_attr(language) -> str:
+    """` lang="ur"` for a plain language code (so the browser picks the script's fonts), else ''."""
+    code = str(language or "").strip().lower()
+    return f' lang="{code}"' if re.fullmatch(r"[a-z]{2,3}", code) and code != "und" else ""
 
 
 def _outlet_column(outlet: str, rows: pd.DataFrame, key: str, *args) -> None:
-    st.markdown(f'<div class="outlet-name" style="font-size:1.25rem;font-weight:800;border-bottom:3px solid #444;'
+    st.markdown(f'<div class="outlet-name" dir="auto" style="font-size:1.25rem;font-weight:800;border-bottom:3px solid #444;'
                 f'margin-bottom:0.3rem;">{_esc(outlet)}</div>', unsafe_allow_html=True)
     records = rows.to_dict("records")
     if len(records) > 1:

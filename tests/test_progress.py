@@ -270,3 +270,14 @@ def test_suggest_frames_and_label_problems():
     bad = Labels(frame, frames=["x", "y"], n_rows=5, skipped=[Skipped("f", f"row {i}", "?") for i in range(3)])
     assert label_problems(bad)["skipped"] == (3, 5)
     assert label_problems(bad, max_skipped=0.7).get("skipped") is None
+
+
+def test_roles_reports_articles_and_sentences_when_not_a_terminal(seed_path):
+    res = CliRunner().invoke(app, ["roles", str(seed_path), "--no-cache", "--format", "csv"])
+    assert res.exit_code in (0, 3), res.output
+    stages = _stages(res.stderr)
+    assert re.match(r"5/5 articles \(100%\)", stages["mentions"]), stages
+    assert "sentences" in stages["embed"], stages
+    assert "mentions:" not in res.stdout
+    quiet = CliRunner().invoke(app, ["roles", str(seed_path), "--no-cache", "--format", "csv", "--quiet"])
+    assert "mentions:" not in quiet.stderr

@@ -232,3 +232,22 @@ def test_role_shares_and_differences_on_a_hand_table():
     assert d["difference"] == pytest.approx(-0.75) and 0 < d["p_value"] <= 1 and d["q_value"] >= d["p_value"]
     # exact: 70 splits, C(8,4); |diff| >= 0.75 in 2*C(4,3)*... splits: p is small but not zero
     assert d["p_value"] < 0.2
+
+
+def test_pronouns_and_short_names_attach_only_where_one_actor_fits():
+    book = Codebook.load("south-asia-security")
+    text = ("Pakistan said its forces repelled the raid. It blamed India for the violence. "
+            "Imran Khan spoke later. Khan said he would not resign. "
+            "India and Afghanistan met on Monday. It was cold in the capital.")
+    found = find_mentions([Article("r1", "Outlet", None, "t", text)], book)
+    rows = {(r.mention, r.start): r for r in found.itertuples()}
+    its = rows[("its", text.index("its"))]
+    assert (its.actor, its.source) == ("Pakistan", "coref") and "Pakistan" in its.note
+    assert rows[("It", text.index("It blamed"))].actor == "Pakistan"
+    khan = rows[("Khan", text.index("Khan said"))]
+    assert khan.actor == "Imran Khan" and "short name" in khan.note
+    assert rows[("he", text.index("he would"))].actor == "Imran Khan"
+    # two states in the window: "It" is left alone
+    assert ("It", text.index("It was")) not in rows
+    plain = find_mentions([Article("r1", "Outlet", None, "t", text)], book, coref=False)
+    assert "coref" not in set(plain["source"])

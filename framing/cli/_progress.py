@@ -22,7 +22,7 @@ from typing import Callable, TextIO
 
 #: What a stage counts (shown in the log lines); stages not listed count "steps".
 UNITS = {"read": "B", "embed": "sentences", "calibrate": "partitions", "score": "partitions",
-         "events": "steps", "folds": "folds"}
+         "events": "steps", "folds": "folds", "mentions": "articles"}
 
 
 def _duration(seconds: float) -> str:

@@ -57,6 +57,9 @@ def roles_command(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the roles table here (+ manifest.json)."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help="csv|xlsx|parquet|json|md|tex (default: suffix)."),
     no_ner: bool = typer.Option(False, "--no-ner", help="Only gazetteer actors (no spaCy named entities)."),
+    no_coref: bool = typer.Option(False, "--no-coref", help="Do not attach pronouns (he, it, they) and short "
+                                  "person names to the actor they refer to."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or progress lines."),
     encoder: Optional[str] = typer.Option(None, "--encoder", help="'sentence-transformers' (default), 'multilingual' (e5, ~100 languages) or a model dir."),
     model_dir: Optional[Path] = typer.Option(None, "--model", help="A role model trained with `framing train-roles` "
                                              "(default: zero-shot)."),
@@ -93,7 +96,10 @@ def roles_command(
             from framing.roles.training import load_role_model
 
             trained = load_role_model(model_dir)
-        rows = score_roles(corpus, book, encoder=model, cache=store, mentions=given, ner=not no_ner, model=trained)
+        from framing.cli._progress import Progress
+
+        rows = score_roles(corpus, book, encoder=model, cache=store, mentions=given, ner=not no_ner, model=trained,
+                           coref=not no_coref, progress=Progress(enabled=not quiet))
         unscored = int((rows["reason"].fillna("") != "").sum())
         summary = (f"{len(rows)} mention(s) in {len(corpus)} article(s); roles: "
                    + ", ".join(f"{k} {v}" for k, v in rows["role"].value_counts().items()))

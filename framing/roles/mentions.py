@@ -7,7 +7,8 @@ A mention is one row of a DataFrame with :data:`MENTION_COLUMNS`:
 * ``actor`` -- the gazetteer's canonical name (``Islamabad`` -> ``Pakistan``), else the
   named entity's text; ``part_of`` -- the top of the entity's ``part_of`` chain (``ISI`` ->
   ``Pakistan``), else the actor itself;
-* ``mention`` -- the surface text; ``source`` -- ``gazetteer``, ``ner`` or ``given``;
+* ``mention`` -- the surface text; ``source`` -- ``gazetteer``, ``ner``, ``coref`` (a pronoun
+  attached to the actor before it) or ``given``;
 * ``sentence_start``, ``sentence_end`` -- the sentence(s) the span lies in;
 * ``reason`` -- why a given mention cannot be scored (article missing, offsets outside the
   text), else empty; ``note`` -- what was done to it (re-anchored on its ``mention`` text).
@@ -94,7 +95,8 @@ def _sentence_of(spans: list[tuple[int, int]], start: int, end: int) -> tuple[in
 
 
 # ---------------------------------------------------------------------- found mentions
-def find_mentions(articles: Sequence, codebook, *, ner: bool = True, nlp=None, docs: dict | None = None) -> pd.DataFrame:
+def find_mentions(articles: Sequence, codebook, *, ner: bool = True, nlp=None, docs: dict | None = None,
+                  coref: bool = True, progress=None) -> pd.DataFrame:
     """Actor mentions of articles: gazetteer matches, plus spaCy named entities not in the gazetteer.
 
     Parameters
@@ -109,6 +111,11 @@ def find_mentions(articles: Sequence, codebook, *, ner: bool = True, nlp=None, d
     docs : dict, optional
         Sentence text -> parsed Doc; filled with the sentences parsed here (so scoring
         does not parse them again).
+    coref : bool, default True
+        Attach pronouns and short person names to an actor where that is safe
+        (:func:`attach_references`; source ``coref``, ``note`` says to whom).
+    progress : callable(stage, done, total), optional
+        Called with ``("mentions", articles done, articles)``.
 
     Returns
     -------
@@ -119,22 +126,26 @@ def find_mentions(articles: Sequence, codebook, *, ner: bool = True, nlp=None, d
     gazetteer = compile_gazetteer(codebook)
     roots = _roots(codebook)
     rows = []
-    for article in articles:
+    kinds = _kinds(codebook)
+    for number, article in enumerate(articles, 1):
+        if progress is not None:
+            progress("mentions", number - 1, len(articles))
         text = article.text or ""
         spans = split_spans(text)
         taken = []
+        first = len(rows)
         for s, e, name in _gazetteer_spans(text, gazetteer):
             ss, se = _sentence_of(spans, s, e)
             rows.append((article.article_id, name, roots.get(name, name), text[s:e], s, e, "gazetteer", ss, se))
             taken.append((s, e))
-        if not ner or not spans:
+        if not (ner or coref) or not spans:
             continue
         sentences = [text[s:e] for s, e in spans]
         parsed = parse(sentences, nlp)
         if docs is not None:
             docs.update(parsed)
         for (ss, se), sentence in zip(spans, sentences):
-            for ent in parsed[sentence].ents:
+            for ent in parsed[sentence].ents if ner else ():
                 if ent.label_ not in NER_LABELS:
                     continue
                 s, e = ss + ent.start_char, ss + ent.end_char
@@ -145,16 +156,112 @@ def find_mentions(articles: Sequence, codebook, *, ner: bool = True, nlp=None, d
                 e = s + len(surface)
                 if ent.label_ == "NORP" and not surface.endswith("s"):
                     continue  # "Pakistani society": an adjective, not an actor; "Baloch" as a people is in the gazetteer
-                rows.append((article.article_id, surface, surface, text[s:e], s, e, "ner", ss, se))
+                rows.append((article.article_id, surface, surface, text[s:e], s, e, ent.label_, ss, se))
+        if coref:
+            rows[first:] = attach_references(rows[first:], spans, [parsed[x] for x in sentences], kinds)
+    if progress is not None and articles:
+        progress("mentions", len(articles), len(articles))
+    notes = [r[9] if len(r) > 9 else "" for r in rows]
+    rows = [r[:6] + ("ner" if r[6] in NER_LABELS else r[6],) + r[7:9] for r in rows]
     frame = pd.DataFrame(rows, columns=MENTION_COLUMNS[:9])
     frame["reason"] = ""
-    frame["note"] = ""
+    frame["note"] = notes
     frame = frame.sort_values(["article_id", "start"], kind="stable") if len(frame) else frame
     order = {a.article_id: i for i, a in enumerate(articles)}
     if len(frame):
         frame = frame.assign(_o=frame["article_id"].map(order)).sort_values(["_o", "start"], kind="stable")
         frame = frame.drop(columns="_o")
     return _typed(frame.reset_index(drop=True))
+
+
+# ---------------------------------------------------------------------- references
+#: Pronouns attached to an actor, by the kind of actor they can refer to.
+PRONOUNS = {"person": {"he", "him", "his", "himself", "she", "her", "hers", "herself"},
+            "thing": {"it", "its", "itself"},
+            "group": {"they", "them", "their", "theirs", "themselves"}}
+#: Codebook entity types (and spaCy labels) each pronoun kind may refer to.
+REFERENT_KINDS = {"person": {"person", "PERSON"},
+                  "thing": {"state", "agency", "organisation", "organization", "military", "militant_group",
+                            "movement", "project", "ORG", "GPE"},
+                  "group": {"militant_group", "people", "military", "movement", "organisation", "organization",
+                            "agency", "NORP", "ORG"}}
+#: Dependency relations of a pronoun taken as a mention (expletive "it" and the like are not).
+_REFERRING_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "pobj", "dative", "agent", "conj", "appos"}
+
+
+def _kinds(codebook) -> dict[str, str]:
+    return {e.name: e.type for e in getattr(codebook, "entities", None) or []}
+
+
+def attach_references(rows: list[tuple], spans: list[tuple[int, int]], docs: list, kinds: dict[str, str]) -> list:
+    """Add the pronoun and short-name mentions of one article that safely refer to an actor.
+
+    A pronoun (he, it, they, their …) that is a subject, object or possessor refers to an actor
+    when exactly one actor of a matching kind (``person`` for he/she; states, agencies,
+    organisations for it; groups, peoples, armies for they) is mentioned before it in its own
+    sentence or the one before, and no other actor of that window could be meant (for it/they:
+    exactly one non-person actor). A one-word person name (``Khan``) refers to the one earlier
+    person whose name ends with it. Ambiguous cases are left out.
+
+    Parameters
+    ----------
+    rows : list of tuple
+        ``(article_id, actor, part_of, mention, start, end, source, sentence_start, sentence_end)``
+        of one article, in text order; ``source`` is ``gazetteer`` or a spaCy label.
+    spans : list of (start, end)
+        The article's sentence spans; ``docs`` the parsed sentences, in the same order.
+    kinds : dict
+        Codebook entity name -> type.
+
+    Returns
+    -------
+    list of tuple: ``rows`` with short names re-attached and pronoun mentions added (source
+    ``coref``, a 10th field noting the antecedent), in text order.
+    """
+    if not rows:
+        return rows
+
+    def kind_of(row):
+        return kinds.get(row[1]) or (row[6] if row[6] in NER_LABELS else "")
+
+    people = {}
+    out = []
+    for row in sorted(rows, key=lambda r: r[4]):
+        surface = row[3]
+        person = kind_of(row) in REFERENT_KINDS["person"]
+        if person and " " in row[1].strip():
+            people.setdefault(row[1].split()[-1], set()).add(row[1])
+        elif person and row[6] in NER_LABELS and " " not in surface.strip() and len(people.get(surface, ())) == 1:
+            full = next(iter(people[surface]))
+            top = next(r[2] for r in out if r[1] == full)
+            row = (row[0], full, top) + row[3:9] + (f"short name of {full}",)
+        out.append(row)
+    actors = [(r[4], r[1], kind_of(r), r[2]) for r in out]
+    added = []
+    for si, ((ss, se), doc) in enumerate(zip(spans, docs)):
+        window_start = spans[si - 1][0] if si else ss
+        for tok in doc:
+            word = tok.text.lower()
+            kind = next((k for k, words in PRONOUNS.items() if word in words), None)
+            if kind is None or tok.dep_ not in _REFERRING_DEPS:
+                continue
+            start = ss + tok.idx
+            before = [a for a in actors if window_start <= a[0] < start]
+            if kind == "person":
+                candidates = {a[1] for a in before if a[2] in REFERENT_KINDS["person"]}
+            else:
+                others = {a[3] for a in before if a[2] not in REFERENT_KINDS["person"]}
+                candidates = {a[1] for a in before if a[2] in REFERENT_KINDS[kind]}
+                if len(others) != 1:
+                    continue
+            if len(candidates) != 1:
+                continue
+            actor = next(iter(candidates))
+            top = next(a[3] for a in reversed(before) if a[1] == actor)
+            added.append((rows[0][0], actor, top, tok.text, start, start + len(tok.text), "coref", ss, se,
+                          f"pronoun attached to {actor}"))
+    merged = out + added
+    return [r if len(r) > 9 else r + ("",) for r in sorted(merged, key=lambda r: r[4])]
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

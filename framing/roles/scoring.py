@@ -141,7 +141,7 @@ def _max_sim(vectors: np.ndarray, protos: np.ndarray, owner: np.ndarray, n: int)
 
 
 def role_features(mentions: pd.DataFrame, texts: dict[str, str], codebook: Codebook, encoder, cache=None, *,
-                  nlp=None, docs: dict | None = None) -> RoleFeatures:
+                  nlp=None, docs: dict | None = None, progress=None) -> RoleFeatures:
     """Features of mentions (see :func:`framing.roles.mentions.find_mentions` / ``anchor_mentions``).
 
     Parameters
@@ -157,6 +157,8 @@ def role_features(mentions: pd.DataFrame, texts: dict[str, str], codebook: Codeb
     nlp : spaCy Language, optional
     docs : dict, optional
         Already parsed sentences (text -> Doc).
+    progress : callable(stage, done, total), optional
+        Called with ``("embed", sentences done, sentences)`` for new sentences.
 
     Returns
     -------
@@ -190,13 +192,14 @@ def role_features(mentions: pd.DataFrame, texts: dict[str, str], codebook: Codeb
         local[i] = (int(r["start"]) - ss, int(r["end"]) - ss)
     dim = int(getattr(encoder, "dim", 0) or 0)
     idx = np.flatnonzero(ok)
-    vectors = embed_sentences([masked[i] for i in idx], encoder, cache)
+    tick = None if progress is None else (lambda done, total: progress("embed", done, total))
+    vectors = embed_sentences([masked[i] for i in idx], encoder, cache, progress=tick)
     dim = vectors.shape[1] if vectors.ndim == 2 and len(vectors) else dim
     embeddings = np.full((n, dim), np.nan, dtype=np.float32)
     context = np.full((n, dim), np.nan, dtype=np.float32)
     if len(idx):
         embeddings[idx] = vectors
-        context[idx] = embed_sentences([sentences[i] for i in idx], encoder, cache)
+        context[idx] = embed_sentences([sentences[i] for i in idx], encoder, cache, progress=tick)
     protos, owner = _prototype_vectors(roles, encoder, cache)
     similarity = np.full((n, len(roles)), np.nan)
     similarity[idx] = _max_sim(vectors, protos, owner, len(roles))
@@ -391,7 +394,8 @@ def _articles_of(source):
 
 
 def score_roles(source, codebook="south-asia-security", *, encoder=None, cache=None, mentions=None,
-                model=None, scorer: RoleScorer | None = None, ner: bool = True, nlp=None) -> pd.DataFrame:
+                model=None, scorer: RoleScorer | None = None, ner: bool = True, nlp=None, coref: bool = True,
+                progress=None) -> pd.DataFrame:
     """Role of every actor mention: one row per mention.
 
     Parameters
@@ -412,6 +416,10 @@ def score_roles(source, codebook="south-asia-security", *, encoder=None, cache=N
     ner : bool, default True
         Also find spaCy named entities (found mentions only).
     nlp : spaCy Language, optional
+    coref : bool, default True
+        Attach pronouns and short person names to their actor (found mentions only).
+    progress : callable(stage, done, total), optional
+        ``("mentions", articles)`` then ``("embed", sentences)``.
 
     Returns
     -------
@@ -435,10 +443,10 @@ def score_roles(source, codebook="south-asia-security", *, encoder=None, cache=N
     meta = {a.article_id: (a.outlet, a.published) for a in articles}
     docs: dict = {}
     if mentions is None:
-        found = find_mentions(articles, book, ner=ner, nlp=nlp, docs=docs)
+        found = find_mentions(articles, book, ner=ner, nlp=nlp, docs=docs, coref=coref, progress=progress)
     else:
         found = anchor_mentions(mentions, texts, book)
-    features = role_features(found, texts, book, encoder, cache, nlp=nlp, docs=docs)
+    features = role_features(found, texts, book, encoder, cache, nlp=nlp, docs=docs, progress=progress)
     role_ids = book.role_ids
     n = len(found)
     main = np.full((n, len(role_ids)), np.nan)

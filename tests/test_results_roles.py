@@ -76,9 +76,26 @@ def test_compare_roles_gives_shares_and_differences_per_outlet(demo):
         demo.compare(target="bogus")
 
 
+def test_role_shares_by_event_and_by_period(demo):
+    rows = demo.roles
+    by_event = demo.compare(by="event", target="roles")["role_shares"]
+    scored = rows[rows["role"].notna()]
+    assert set(by_event["group"]) == set(scored["event_id"].astype(str))
+    per_event = by_event.groupby(["actor", "group"])["share"].sum()
+    assert ((per_event - 1).abs() < 1e-9).all()
+    by_month = demo.compare(by="period", target="roles", freq="M")["role_shares"]
+    months = pd.to_datetime(scored["published"]).dt.to_period("M").astype(str)
+    assert set(by_month["group"]) == set(months)
+    n = by_month[by_month["role"] == "none"].groupby("group")["n"].sum()
+    assert n.sum() == len(scored)  # every scored mention is counted once, in its month
+    with pytest.raises(ValueError, match="nor event or period"):
+        demo.compare(by="bogus", target="roles")
+
+
 def test_export_includes_the_roles_tables_only_when_asked_or_small(demo, tmp_path):
     written = {p.name for p in demo.export(tmp_path / "with", format="csv")}
-    assert {"roles.csv", "role_shares.csv", "role_differences.csv"} <= written  # small corpus with roles: default
+    assert {"roles.csv", "role_shares.csv", "role_differences.csv", "role_shares_by_event.csv",
+            "role_shares_by_period.csv"} <= written  # small corpus with roles: default
     roles = pd.read_csv(tmp_path / "with" / "roles.csv")
     assert len(roles) == len(demo.roles)
     without = {p.name for p in demo.export(tmp_path / "without", format="csv", roles=False)}

@@ -51,7 +51,8 @@ class FolderIO:
         all; components with ``long=True``) and ``manifest.json``.
 
         ``roles=True`` adds the actor-role tables ``roles`` (one row per mention),
-        ``role_shares`` and ``role_differences`` (by outlet). They cost a spaCy parse and an
+        ``role_shares`` and ``role_differences`` (by outlet), ``role_shares_by_event`` and
+        ``role_shares_by_period`` (week or month, as :meth:`time_freq`). They cost a spaCy parse and an
         embedding per mention, so the default (``None``) adds them only when the codebook has
         roles, the corpus has fewer than 2,000 articles
         (:data:`framing.roles.results.ROLES_EXPORT_MAX_ARTICLES`) and the encoder is known;
@@ -94,7 +95,13 @@ class FolderIO:
             return {}
         if outlets is not None:
             rows = rows[rows["outlet"].astype(str).isin(list(map(str, outlets)))]
-        return {"roles": rows, **self.role_comparison(outlets=outlets)}
+        tables = {"roles": rows, **self.role_comparison(outlets=outlets)}
+        if rows["event_id"].notna().any():
+            tables["role_shares_by_event"] = self.role_comparison(by="event", outlets=outlets)["role_shares"]
+        if pd.to_datetime(rows["published"], errors="coerce").notna().any():
+            tables["role_shares_by_period"] = self.role_comparison(by="period", outlets=outlets,
+                                                                   freq=self.time_freq())["role_shares"]
+        return tables
 
     def _export_streamed(self, folder: Path, names: list[str], fmt: str, extra: dict,
                          neutralise_formulas: bool) -> list[Path]:

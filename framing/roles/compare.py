@@ -22,6 +22,22 @@ def _roles_of(rows: pd.DataFrame) -> list[str]:
     return [c.split(":", 1)[1] for c in rows.columns if c.startswith("role:")]
 
 
+#: ``by`` names that are not columns of the roles table.
+BY_ALIASES = {"event": "event_id"}
+
+
+def with_group(rows: pd.DataFrame, by: str, freq: str = "M") -> tuple[pd.DataFrame, str]:
+    """``rows`` and the column to group by: ``event`` -> ``event_id``; ``period`` -> a new
+    ``period`` column (the ``published`` date's period of ``freq``, e.g. ``M`` month, ``W``
+    week, ``Q`` quarter; undated mentions get ``undated``); any other column as it is."""
+    by = BY_ALIASES.get(by, by)
+    if by == "period" and "period" not in rows.columns:
+        dates = pd.to_datetime(rows["published"], errors="coerce")
+        period = dates.dt.to_period(freq).astype(str).where(dates.notna(), "undated")
+        rows = rows.assign(period=period)
+    return rows, by
+
+
 def _scored(rows: pd.DataFrame, level: str) -> pd.DataFrame:
     if level not in rows.columns:
         raise ValueError(f"level {level!r}: expected a column of the roles table (actor or part_of)")
@@ -29,7 +45,7 @@ def _scored(rows: pd.DataFrame, level: str) -> pd.DataFrame:
 
 
 def role_shares(rows: pd.DataFrame, *, by: str = "outlet", level: str = "actor", actors=None, n_boot: int = 1000,
-                confidence: float = 0.95, random_state=0) -> pd.DataFrame:
+                confidence: float = 0.95, random_state=0, freq: str = "M") -> pd.DataFrame:
     """Share of each role among an actor's mentions, per group, with bootstrap intervals.
 
     Parameters
@@ -37,7 +53,8 @@ def role_shares(rows: pd.DataFrame, *, by: str = "outlet", level: str = "actor",
     rows : DataFrame
         Output of :func:`framing.roles.score_roles`.
     by : str, default "outlet"
-        Grouping column: ``outlet``, ``event_id``, ``article_id``, or a period column.
+        Grouping column: ``outlet``, ``event`` (``event_id``), ``period`` (see :func:`with_group`),
+        ``article_id`` or any other column.
     level : {"actor", "part_of"}, default "actor"
         ``part_of`` rolls agencies and armies up into their state (ISI -> Pakistan).
     actors : list of str, optional
@@ -50,9 +67,10 @@ def role_shares(rows: pd.DataFrame, *, by: str = "outlet", level: str = "actor",
     DataFrame with :data:`SHARE_COLUMNS` (``actor`` holds the ``level`` value), one row per
     actor, group and role (``none`` included).
     """
+    rows, by = with_group(rows, by, freq)
     scored = _scored(rows, level)
     if by not in scored.columns:
-        raise ValueError(f"by {by!r}: not a column of the roles table")
+        raise ValueError(f"by {by!r}: not a column of the roles table (nor event or period)")
     if actors is not None:
         scored = scored[scored[level].isin(list(actors))]
     roles = _roles_of(scored)
@@ -71,7 +89,7 @@ def role_shares(rows: pd.DataFrame, *, by: str = "outlet", level: str = "actor",
 
 
 def role_differences(rows: pd.DataFrame, *, by: str = "outlet", level: str = "actor", actors=None,
-                     min_mentions: int = 2, n_perm: int = 2000, random_state=0) -> pd.DataFrame:
+                     min_mentions: int = 2, n_perm: int = 2000, random_state=0, freq: str = "M") -> pd.DataFrame:
     """Differences in role shares between every pair of groups, per actor and role.
 
     Two-sided permutation tests (:func:`framing.stats.permutation_test`) on the role
@@ -79,6 +97,8 @@ def role_differences(rows: pd.DataFrame, *, by: str = "outlet", level: str = "ac
 
     Parameters
     ----------
+    by, freq
+        As in :func:`role_shares`.
     min_mentions : int, default 2
         Groups with fewer mentions of the actor are left out.
 
@@ -90,7 +110,10 @@ def role_differences(rows: pd.DataFrame, *, by: str = "outlet", level: str = "ac
     ----------
     Benjamini, Y. & Hochberg, Y. (1995). *JRSS B* 57(1), 289–300.
     """
+    rows, by = with_group(rows, by, freq)
     scored = _scored(rows, level)
+    if by not in scored.columns:
+        raise ValueError(f"by {by!r}: not a column of the roles table (nor event or period)")
     if actors is not None:
         scored = scored[scored[level].isin(list(actors))]
     roles = _roles_of(scored)

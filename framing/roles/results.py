@@ -119,8 +119,9 @@ def role_table(results, encoder=None, *, model=None, cache=None) -> pd.DataFrame
 
 
 def role_comparison(rows: pd.DataFrame, *, by: str = "outlet", level: str = "actor", outlets=None, actors=None,
-                    n_boot: int = 1000, n_perm: int = 2000, random_state=0) -> dict[str, pd.DataFrame]:
-    """``{"role_shares": ..., "role_differences": ...}`` of a roles table (of some outlets only).
+                    n_boot: int = 1000, n_perm: int = 2000, random_state=0, freq: str = "M") -> dict[str, pd.DataFrame]:
+    """``{"role_shares": ..., "role_differences": ...}`` of a roles table (of some outlets only),
+    by outlet, ``event``, ``period`` (of ``freq``) or another column.
 
     See :func:`framing.roles.compare.role_shares` and :func:`~framing.roles.compare.role_differences`.
     """
@@ -128,6 +129,7 @@ def role_comparison(rows: pd.DataFrame, *, by: str = "outlet", level: str = "act
 
     if outlets is not None:
         rows = rows[rows["outlet"].astype(str).isin(list(map(str, outlets)))]
-    shares = role_shares(rows, by=by, level=level, actors=actors, n_boot=n_boot, random_state=random_state)
-    diffs = role_differences(rows, by=by, level=level, actors=actors, n_perm=n_perm, random_state=random_state)
+    shares = role_shares(rows, by=by, level=level, actors=actors, n_boot=n_boot, random_state=random_state, freq=freq)
+    diffs = role_differences(rows, by=by, level=level, actors=actors, n_perm=n_perm, random_state=random_state,
+                             freq=freq)
     return {"role_shares": shares, "role_differences": diffs}

@@ -50,3 +50,14 @@ def test_actors_page_shows_pakistan_across_the_three_outlets(tmp_path):
         texts = page.locator(".role-sentence").all_inner_texts()
         assert len(texts) == len(set(texts)), "a sentence is shown once per role"
         page.screenshot(path=str(SHOTS / "actors.png"), full_page=True)
+        # the Events page marks the actor mentions by role in the article texts
+        nav(page, "Events")
+        page.locator(".outlet-name").first.wait_for(timeout=120_000)
+        page.get_by_text("Mark actors by role (hero, villain, victim)", exact=True).click()
+        page.locator(".role-legend").wait_for(timeout=180_000)
+        settle(page, 3000)
+        marked = page.locator(".article-text mark.evidence[class*='ev-role-']")
+        assert marked.count() >= 3 and marked.first.is_visible()
+        titles = marked.evaluate_all("els => els.map(e => e.title)")
+        assert any("actor as Antagonist" in t or "actor as Innocent" in t for t in titles), titles[:5]
+        page.screenshot(path=str(SHOTS / "events-roles.png"), full_page=True)

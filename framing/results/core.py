@@ -508,6 +508,14 @@ class Results(FolderIO):
         with self._lock:
             return role_table(self, encoder, model=model, cache=cache)
 
+    def roles_for(self, article_ids) -> pd.DataFrame:
+        """:attr:`roles` rows of these articles only, without scoring the whole corpus
+        (see :func:`framing.roles.results.roles_of_articles`)."""
+        from framing.roles.results import roles_of_articles
+
+        with self._lock:
+            return roles_of_articles(self, article_ids)
+
     def role_comparison(self, *, by: str = "outlet", outlets=None, level: str = "actor", actors=None,
                         encoder=None, model=None, **kw) -> dict[str, pd.DataFrame]:
         """``{"role_shares", "role_differences"}`` of :attr:`roles` by outlet (or event, …),

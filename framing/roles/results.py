@@ -118,6 +118,32 @@ def role_table(results, encoder=None, *, model=None, cache=None) -> pd.DataFrame
     return rows
 
 
+def roles_of_articles(results, article_ids) -> pd.DataFrame:
+    """The roles-table rows of some articles: taken from the whole table when it is already
+    computed (in memory or in the results folder), else scored for these articles alone —
+    the same rows, since a mention's role depends only on its own sentence (``event_id`` is
+    left empty then). Cached per set of articles."""
+    from framing.roles.scoring import score_roles
+
+    ids = [str(a) for a in article_ids]
+    whole = next((v for k, v in results._cache.items() if isinstance(k, tuple) and k[:1] == ("roles",)), None)
+    folder = results.folder if isinstance(results._sources.get("scores"), (str, Path)) else None
+    if whole is None and folder is not None and (folder / ROLES_FILE).is_file():
+        whole = role_table(results)  # reads the folder's table when it is still valid
+    if whole is not None:
+        return whole[whole["article_id"].astype(str).isin(ids)].reset_index(drop=True)
+    key = ("roles_of", tuple(sorted(ids)))
+    if key not in results._cache:
+        articles = []
+        for a in ids:
+            try:
+                articles.append(results.article(a))
+            except KeyError:
+                continue  # not in these results: no rows
+        results._cache[key] = score_roles(articles, results.codebook, encoder=encoder_for(results))
+    return results._cache[key]
+
+
 def role_comparison(rows: pd.DataFrame, *, by: str = "outlet", level: str = "actor", outlets=None, actors=None,
                     n_boot: int = 1000, n_perm: int = 2000, random_state=0, freq: str = "M") -> dict[str, pd.DataFrame]:
     """``{"role_shares": ..., "role_differences": ...}`` of a roles table (of some outlets only),

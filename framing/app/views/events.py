@@ -13,6 +13,7 @@ import streamlit as st
 from framing import plots
 from framing.app import state
 from framing.app.highlight import Span, code, colour_map, highlight_html, legend_html, md
+from framing.app.views.actors import role_colours, role_labels
 
 PAGE_SIZE = 20
 MAX_COLUMNS = 4
@@ -112,7 +113,7 @@ def _pick_articles(results) -> None:
 
 
 def _article_column(row: dict, cb, texts: dict, evidence: pd.DataFrame, colours: dict, labels: dict,
-                    shown: list) -> None:
+                    shown: list, mentions: pd.DataFrame | None = None) -> None:
     url = str(row.get("url") or "")
     lang = _lang_attr(row.get("language"))
     st.markdown(f'<div class="article-headline" dir="auto"{lang} style="font-weight:700;font-size:1.05rem;'
@@ -145,7 +146,14 @@ def _article_column(row: dict, cb, texts: dict, evidence: pd.DataFrame, colours:
     ev = evidence[(evidence["article_id"] == row["article_id"]) & evidence["target"].isin(shown)]
     spans = [Span(int(s), int(e), t, strong=(k == "term"), value=float(v) if pd.notna(v) else 0.0)
              for s, e, t, k, v in zip(ev["start"], ev["end"], ev["target"], ev["kind"], ev["value"])]
-    body = highlight_html(text, spans, {k: colours[k] for k in shown}, labels=labels)
+    marks = {k: colours[k] for k in shown}
+    if mentions is not None:  # actor mentions by role: bold, underlined, in the role's colour
+        own = mentions[(mentions["article_id"].astype(str) == str(row["article_id"]))
+                       & mentions["role"].notna() & (mentions["role"] != "none")]
+        spans += [Span(int(s), int(e), f"role-{r}", strong=True, value=float("inf"))
+                  for s, e, r in zip(own["start"], own["end"], own["role"])]
+        marks = {**{f"role-{k}": v for k, v in role_colours(cb.role_ids).items()}, **marks}
+    body = highlight_html(text, spans, marks, labels=labels)
     with st.container(height=520, key=f"text_{row['article_id']}"):
         st.markdown(f'<div class="article-text" dir="auto"{lang} style="font-size:0.9rem;line-height:1.5;">'
                     f'{body}</div>', unsafe_allow_html=True)
@@ -197,6 +205,7 @@ def _side_by_side(results, rows: pd.DataFrame) -> None:
                   'bold underlined: lexicon terms · hover a highlight to see its frames</div>',
                 unsafe_allow_html=True)
     ids = rows["article_id"].astype(str).tolist()
+    mentions = _role_marks(results, ids, labels)
     evidence, texts = results.evidence_for(ids), results.texts(ids)
     evidence = evidence[evidence["pole"].fillna("") == ""] if "pole" in evidence.columns else evidence
     for start in range(0, len(outlets), MAX_COLUMNS):
@@ -205,7 +214,38 @@ def _side_by_side(results, rows: pd.DataFrame) -> None:
         for column, outlet in zip(columns, chunk):
             with column:
                 _outlet_column(outlet, rows[rows["outlet"].astype(str) == outlet], key,
-                               cb, texts, evidence, colours, labels, shown)
+                               cb, texts, evidence, colours, labels, shown, mentions)
+
+
+def _role_marks(results, ids: list, labels: dict) -> pd.DataFrame | None:
+    """The toggle that marks actor mentions by role (codebooks with roles); the mentions of
+    these articles when it is on (``labels`` gains the role labels)."""
+    cb = results.codebook
+    if not cb.roles:
+        return None
+    state.restore_widget("mark_roles", [True, False], False, slot=cb.id)
+    on = st.toggle("Mark actors by role (hero, villain, victim)", key="mark_roles",
+                   help="Each actor mention in bold, coloured by the role its sentence gives it "
+                        "(see the Actors page for the shares per outlet).")
+    state.keep_widget("mark_roles", slot=cb.id)
+    if not on:
+        return None
+    names = role_labels(cb)
+    colours = role_colours(cb.role_ids)
+    labels.update({f"role-{k}": f"actor as {v}" for k, v in names.items()})
+    with st.spinner("Finding actor mentions and scoring their roles…"):
+        try:
+            mentions = results.roles_for(ids)
+        except ValueError as exc:
+            st.error(md(str(exc)))
+            return None
+    shown = {f"role-{k}": colours[k] for k in cb.role_ids}
+    st.markdown('<style>.article-text mark.evidence[class*="ev-role-"]{outline:2px solid #333;'
+                'outline-offset:0;border-radius:3px;}</style>'
+                '<div class="role-legend">' + legend_html(shown, labels)
+                + '<div style="color:#666;font-size:0.8rem;">Boxed: actor mentions, coloured by the role their '
+                  'sentence gives them · hover one to see its role</div></div>', unsafe_allow_html=True)
+    return mentions
 
 
 def render() -> None:

@@ -6,6 +6,7 @@ cast it, highlighted by role. Screenshot to ``tests/_artifacts/screenshots/actor
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,58 @@ def test_actors_page_shows_pakistan_across_the_three_outlets(tmp_path):
         titles = marked.evaluate_all("els => els.map(e => e.title)")
         assert any("actor as Antagonist" in t or "actor as Innocent" in t for t in titles), titles[:5]
         page.screenshot(path=str(SHOTS / "events-roles.png"), full_page=True)
+
+
+#: Climate articles analysed for the browser test (the first ones of the file; the whole set
+#: takes minutes to score on 2 cores). Nothing of it is written into the repository.
+CLIMATE_ARTICLES = 120
+
+
+def test_actors_page_on_the_climate_corpus(tmp_path, eval_dir):
+    import json
+
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    source = eval_dir / "narrative_frames_climate" / "articles.jsonl"
+    lines = [line for line in source.read_text(encoding="utf-8").splitlines() if line.strip()][:CLIMATE_ARTICLES]
+    subset = tmp_path / "climate.jsonl"
+    subset.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    folder = tmp_path / "climate-results"
+    res = CliRunner().invoke(app, ["analyse", str(subset), "--codebook", "entity-roles", "--results", str(folder),
+                                   "--no-cache", "--quiet"])
+    assert res.exit_code in (0, 3), res.output
+    outlets = {json.loads(line)["outlet"] for line in lines}
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with app_server(tmp_path, {"FRAMING_APP_RESULTS": str(folder)}) as url, \
+            browser_page(sync_api, height=1900) as page:
+        page.goto(url)
+        page.get_by_test_id("stSidebarNav").wait_for(timeout=150_000)
+        settle(page)
+        nav(page, "Actors")
+        page.locator(".role-summary").first.wait_for(timeout=400_000)  # spaCy + embeddings of every mention
+        settle(page, 4000)
+        heading = page.get_by_role("heading", name="How each outlet casts", exact=False)
+        heading.wait_for()
+        summary = page.locator(".role-summary").all_inner_texts()
+        assert len(summary) >= 3, summary
+        shown = {line.split(":")[0].strip() for line in summary}
+        assert shown <= outlets, shown - outlets
+        assert all(re.search(r"\d+ mentions?, mostly .+ \(\d+% \[\d+%, \d+%\]\)", line) for line in summary), summary
+        chart = page.get_by_test_id("stVegaLiteChart").first
+        chart.wait_for()
+        assert chart.bounding_box()["height"] > 120
+        assert page.locator(".role-sentence mark.evidence").count() >= 2
+        caption = re.search(r"([\d,]+) scored mentions of ([\d,]+) actors in (\d+) articles",
+                            page.locator("[data-testid='stMain']").inner_text())
+        assert caption and CLIMATE_ARTICLES - 5 <= int(caption.group(3)) <= CLIMATE_ARTICLES, caption
+        assert int(caption.group(2).replace(",", "")) >= 10, caption
+        # screenshot of the chart and the per-outlet lines only: no article text from the evaluation set
+        page.locator("[data-testid='stMain']").evaluate(
+            "m => m.querySelectorAll('.role-sentence').forEach(e => e.style.visibility = 'hidden')")
+        box = heading.bounding_box()
+        last = page.locator(".role-summary").last.bounding_box()
+        page.screenshot(path=str(SHOTS / "actors-climate.png"),
+                        clip={"x": 0, "y": max(0, box["y"] - 160), "width": 1600,
+                              "height": last["y"] + last["height"] - box["y"] + 200})

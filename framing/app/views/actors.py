@@ -24,6 +24,9 @@ PER_ROLE = 3
 COLUMNS_MAX = 4
 ACTOR_KEY = "actors_actor"
 LEVEL_KEY = "actors_roll_up"
+OUTLETS_KEY = "actors_outlets"
+#: Outlets in the chart at first (the user adds more).
+OUTLETS_SHOWN = 6
 
 
 def role_colours(role_ids) -> dict[str, str]:
@@ -50,8 +53,8 @@ def render() -> None:
         st.info(f"The codebook {code(book.id)} has no roles section: choose one with roles "
                 "(`entity-roles`, `south-asia-security`) to see who each outlet casts as hero, villain and victim.")
         return
-    roll_up = st.toggle("Count agencies and armies as their state (ISI, Islamabad → Pakistan)", value=True,
-                        key=LEVEL_KEY)
+    roll_up = st.toggle("Count parts of an actor as the actor (agencies and armies as their state)", value=True,
+                        key=LEVEL_KEY, help="Uses the codebook's part_of links, e.g. ISI and Islamabad → Pakistan.")
     level = "part_of" if roll_up else "actor"
     with st.spinner("Finding actor mentions and scoring their roles (spaCy parse + sentence embeddings)…"):
         try:
@@ -71,8 +74,8 @@ def render() -> None:
     actor = st.selectbox("Actor", actors, key=ACTOR_KEY, format_func=lambda a: f"{a} ({counts[a]} mentions)")
     labels = role_labels(book)
     colours = role_colours(book.role_ids)
-    shares = tables["role_shares"]
-    st.caption(f"{len(scored):,} scored mentions of {counts.size} actors in {results.n_articles:,} articles, "
+    shares = _pick_outlets(tables["role_shares"], actor)
+    st.caption(f"{len(scored):,} scored mentions of {counts.size:,} actors in {results.n_articles:,} articles, "
                f"codebook {code(book.id)}.")
 
     st.subheader(f"How each outlet casts {md(actor)}")
@@ -81,8 +84,10 @@ def render() -> None:
     st.caption("Bar: share of the actor's mentions in the outlet's articles cast in the role (a mention's most "
                "probable role); line: 95% bootstrap interval over mentions. Few mentions give wide intervals.")
 
+    picked = set(shares["group"].astype(str))
     diffs = tables["role_differences"]
-    diffs = diffs[diffs["actor"] == actor]
+    diffs = diffs[(diffs["actor"] == actor) & diffs["group_a"].astype(str).isin(picked)
+                  & diffs["group_b"].astype(str).isin(picked)]
     if not diffs.empty:
         with st.expander("Outlet differences (permutation tests)"):
             st.dataframe(diffs.drop(columns=["actor"]), hide_index=True, key="role_differences")
@@ -91,7 +96,26 @@ def render() -> None:
 
     st.subheader(f"The sentences that cast {md(actor)}")
     st.markdown(legend_html(colours, labels), unsafe_allow_html=True)
-    _sentences(results, scored[scored[level] == actor], colours, labels)
+    mine = scored[(scored[level] == actor) & scored["outlet"].astype(str).isin(picked)]
+    _sentences(results, mine, colours, labels)
+
+
+def _pick_outlets(shares: pd.DataFrame, actor: str) -> pd.DataFrame:
+    """The actor's shares of the outlets the user picks (default: the ones that mention it most)."""
+    mine = shares[shares["actor"] == actor]
+    mentions = mine.groupby("group")["n"].max().sort_values(ascending=False, kind="stable")
+    mentions.index = mentions.index.astype(str)
+    options = [str(g) for g in mentions.index]
+    if len(options) <= OUTLETS_SHOWN:
+        return mine
+    key = f"{OUTLETS_KEY}:{actor}"
+    if key not in st.session_state or not set(st.session_state[key]) <= set(options):
+        st.session_state[key] = options[:OUTLETS_SHOWN]
+    chosen = st.multiselect(f"Outlets ({len(options)} mention {md(actor)}; those that mention it most first)", options,
+                            key=key, format_func=lambda g: f"{g} ({int(mentions[g])})")
+    if not chosen:
+        st.info("Pick one or more outlets.")
+    return mine[mine["group"].astype(str).isin(chosen)]
 
 
 def _summary_html(shares: pd.DataFrame, actor: str, labels, colours) -> str:

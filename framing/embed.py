@@ -45,11 +45,15 @@ class EmbeddedSentences:
     article_index : ndarray of shape (n_sentences,)
         Row of the article (0 .. n_articles-1) each sentence belongs to; non-decreasing.
     article_ids : list of str, length n_articles
+    exact : ndarray of bool, shape (n_sentences,), optional
+        Which vectors the encoder computed in full; ``None`` = all of them. A cascade encoder
+        (:class:`~framing.encoders.CascadeEncoder`) marks the sentences it left to the static model.
     """
 
     vectors: np.ndarray
     article_index: np.ndarray
     article_ids: list[str] = field(default_factory=list)
+    exact: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.vectors = np.asarray(self.vectors, dtype=np.float32)
@@ -201,9 +205,22 @@ def embed_articles(articles: Sequence[Article], encoder, cache=None, *, batch_si
     """
     articles = list(articles)
     sentences = segment(articles)
-    vectors = embed_sentences(sentences["text"].tolist(), encoder, cache, batch_size=batch_size, progress=progress)
-    return sentences, EmbeddedSentences(vectors, sentences["article_row"].to_numpy(),
-                                        [a.article_id for a in articles])
+    X = _embed_grouped(sentences["text"].tolist(), sentences["article_row"].to_numpy(), encoder, cache,
+                       batch_size=batch_size, progress=progress)
+    X.article_ids = [a.article_id for a in articles]
+    return sentences, X
+
+
+def _embed_grouped(texts: list[str], index: np.ndarray, encoder, cache, *, batch_size: int,
+                   progress) -> EmbeddedSentences:
+    """Sentences grouped by document: through the encoder's ``embed_grouped`` when it has one
+    (the cascade chooses per document), else :func:`embed_sentences`."""
+    grouped = getattr(encoder, "embed_grouped", None)
+    if grouped is not None and texts:
+        vectors, info = grouped(texts, index, cache, batch_size=batch_size, progress=progress)
+        return EmbeddedSentences(vectors, index, exact=info.exact)
+    vectors = embed_sentences(texts, encoder, cache, batch_size=batch_size, progress=progress)
+    return EmbeddedSentences(vectors, index)
 
 
 def embed_documents(docs: Sequence[Sequence[str]], encoder, cache=None, *, batch_size: int = 512,
@@ -218,8 +235,9 @@ def embed_documents(docs: Sequence[Sequence[str]], encoder, cache=None, *, batch
     """
     sentences = [s for d in docs for s in d]
     index = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
-    vectors = embed_sentences(sentences, encoder, cache, batch_size=batch_size, progress=progress)
-    return EmbeddedSentences(vectors, index, [str(i) for i in range(len(docs))])
+    X = _embed_grouped(sentences, index, encoder, cache, batch_size=batch_size, progress=progress)
+    X.article_ids = [str(i) for i in range(len(docs))]
+    return X
 
 
 def pool(vectors: np.ndarray, index: np.ndarray, n_docs: int, how: str = "mean") -> np.ndarray:

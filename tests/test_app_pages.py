@@ -351,12 +351,24 @@ def test_big_corpus_is_scored_in_the_background(tmp_path, monkeypatch, encoder):
     import time
 
     deadline = time.monotonic() + 240
-    while not _outlet_names(at):
+    while not _outlet_names(at):  # the first look (static encoder) comes first
         assert time.monotonic() < deadline, "background scoring did not finish"
         if at.get("progress"):
-            assert "Scoring 2 articles" in at.get("progress")[0].proto.text
+            assert "2 articles" in at.get("progress")[0].proto.text
         time.sleep(1)
         at.run()
         _no_exception(at)
     assert not at.error
-    assert len(_outlet_names(at)) >= 1
+    first = _outlet_names(at)
+    assert len(first) >= 1
+    assert any("First look" in m.value for m in at.markdown)
+    while "take_refined" not in [b.key for b in at.button]:
+        assert time.monotonic() < deadline, "refining did not finish"
+        assert _outlet_names(at) == first  # the page keeps the first look while refining
+        time.sleep(1)
+        at.run()
+        _no_exception(at)
+    at.button(key="take_refined").click().run()
+    _no_exception(at)
+    assert not any("First look" in m.value for m in at.markdown)
+    assert _outlet_names(at) == first

@@ -64,6 +64,7 @@ ENCODERS = {
     "sentence-transformers": "all-MiniLM-L6-v2 (default, best)",
     "onnx": "all-MiniLM-L6-v2, int8 ONNX",
     "static": "static model2vec (fast, for big corpora)",
+    "cascade": "cascade: static everywhere, MiniLM where it counts",
     "multilingual": "multilingual-e5-small (Urdu, Hindi, Russian, … in one space)",
 }
 

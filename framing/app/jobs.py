@@ -1,6 +1,11 @@
 """Scoring: the :class:`~framing.results.Results` every page reads — a results folder opened
 with ``framing app --results DIR``, or the analysis of the current corpus, codebook and
-encoder (scored here, or in a background thread for big corpora)."""
+encoder (scored here, or in a background thread for big corpora).
+
+A big corpus is scored progressively: a *first look* with the static encoder (seconds; events
+not grouped yet) that the pages show at once, then the chosen encoder's analysis in the same
+thread ("refining … n / N"). The refined results replace the first look only when the user
+asks (a button in the banner), so nothing on the page changes under the reader."""
 
 from __future__ import annotations
 
@@ -40,6 +45,13 @@ AUTO_SCORE_LIMIT = int(os.environ.get("FRAMING_APP_AUTO_SCORE", "300"))
 #: Above this many articles the app suggests scoring outside it into a results folder.
 LARGE_CORPUS = 20_000
 
+#: The encoder of the first look at a big corpus.
+FIRST_LOOK_ENCODER = "static"
+
+#: Seconds the background job waits between the first look and refining (``FRAMING_APP_REFINE_PAUSE``;
+#: 0 by default; demonstrations and the browser test use it to show the first look for a while).
+REFINE_PAUSE = float(os.environ.get("FRAMING_APP_REFINE_PAUSE", "0") or 0)
+
 
 def analysis_key() -> tuple[str, str, str] | None:
     """(corpus fingerprint, codebook sha256, encoder name): what an analysis depends on."""
@@ -69,12 +81,17 @@ class _Job:
     The thread makes no Streamlit calls: it records progress here, and the page polls it.
     """
 
-    def __init__(self, n_articles: int):
+    def __init__(self, n_articles: int, encoder_label: str = "", progressive: bool = False):
         self.n_articles = n_articles
+        self.encoder_label = encoder_label
+        self.progressive = progressive
         self.stage, self.done, self.total = "starting", 0, 0
         self.started = self.stage_started = time.monotonic()
         self.error: str = ""
         self.finished = False
+        #: the static-encoder analysis shown while the chosen encoder refines it
+        self.first_look = None
+        self.refining = False
 
     def update(self, stage: str, done: int, total: int) -> None:
         if stage != self.stage:
@@ -87,7 +104,9 @@ class _Job:
         elapsed = time.monotonic() - self.stage_started
         if 0 < frac < 1 and elapsed > 3:
             text += f" — about {elapsed * (1 - frac) / frac / 60:.1f} min left"
-        return f"Scoring {self.n_articles:,} articles · {text} · {(time.monotonic() - self.started) / 60:.1f} min so far"
+        what = f"Refining with {self.encoder_label}" if self.refining else \
+            ("First look with the static encoder" if self.progressive else "Scoring")
+        return f"{what} · {self.n_articles:,} articles · {text} · {(time.monotonic() - self.started) / 60:.1f} min so far"
 
 
 @st.cache_resource(show_spinner=False)
@@ -107,10 +126,21 @@ def start_scoring() -> None:
         return
     codebook, store, lock = current_codebook(), current_store(), _work_lock()
     encoder = _encoder(key[2])  # loaded here (with a spinner), not in the thread
-    job = jobs[key] = _Job(len(corpus))
+    progressive = key[2] != FIRST_LOOK_ENCODER
+    first = _encoder(FIRST_LOOK_ENCODER) if progressive else None
+    from framing.app.choices import ENCODERS
+
+    job = jobs[key] = _Job(len(corpus), ENCODERS.get(key[2], key[2]).split(" (")[0], progressive)
 
     def run() -> None:
         try:
+            if first is not None:
+                with lock:
+                    job.first_look = framing.analyse(corpus, codebook, encoder=first, store=store,
+                                                     progress=job.update, events=False)
+                time.sleep(REFINE_PAUSE)
+                job.refining = True
+                job.update("starting", 0, 0)
             with lock:
                 result = framing.analyse(corpus, codebook, encoder=encoder, store=store, progress=job.update)
             results.put(key, result)
@@ -134,12 +164,60 @@ def _job_progress() -> None:
     job = scoring_job()
     if job is None:
         return
-    if job.finished:
+    if job.finished or job.first_look is not None:
         st.rerun(scope="app")
     frac = job.done / job.total if job.total else 0.0
     st.progress(min(max(frac, 0.0), 1.0), text=job.text())
     st.caption("Scoring runs in the background: you can open other pages meanwhile. Embedded sentences "
                "are stored as they are done, so an interrupted run resumes where it stopped.")
+
+
+#: session key: analysis keys whose first look the user is reading (refined results wait for a click)
+_READING_FIRST_LOOK = "reading_first_look"
+
+
+def _first_look(key):
+    """The first look to show for ``key``, or ``None`` (no job, or the user took the refined results)."""
+    job = _jobs().get(key)
+    if job is None or job.first_look is None:
+        return None
+    reading = st.session_state.setdefault(_READING_FIRST_LOOK, [])
+    refined = key in _analyses()
+    if refined and list(key) not in reading:
+        return None  # refined before this session looked: nothing to keep steady
+    if list(key) not in reading:
+        reading.append(list(key))
+    return job.first_look
+
+
+def _take_refined(key) -> None:
+    reading = st.session_state.get(_READING_FIRST_LOOK, [])
+    if list(key) in reading:
+        reading.remove(list(key))
+
+
+@st.fragment(run_every=2)
+def refining_banner() -> None:
+    """The state of a progressive analysis above a page that shows its first look: refining
+    (with progress), then a button that swaps in the refined results."""
+    key = analysis_key()
+    job = None if key is None else _jobs().get(key)
+    if job is None or job.first_look is None or list(key) not in st.session_state.get(_READING_FIRST_LOOK, []):
+        return
+    with st.container(border=True):
+        st.markdown("**First look** — scores from the static encoder (fast, less accurate); events are grouped "
+                    "with the refined results.")
+        if job.error:
+            st.error(f"Refining failed: {md(job.error)}")
+        elif key in _analyses():
+            st.success(f"Refined results with {md(job.encoder_label)} are ready.")
+            if st.button("Show the refined results", type="primary", key="take_refined"):
+                _take_refined(key)
+                st.rerun(scope="app")
+        else:
+            frac = job.done / job.total if job.total and job.refining else 0.0
+            st.progress(min(max(frac, 0.0), 1.0), text=job.text())
+            st.caption("The page stays as it is until you choose to show the refined results.")
 
 
 def is_scored() -> bool:
@@ -165,6 +243,9 @@ def current_analysis(start: bool | None = None):
     key = analysis_key()
     if corpus is None or key is None or len(corpus) == 0:
         return None
+    first_look = _first_look(key)
+    if first_look is not None:
+        return first_look
     if start is None:
         start = key in _analyses() or len(corpus) <= AUTO_SCORE_LIMIT
     if not start:
@@ -202,6 +283,7 @@ def results_or_prompt():
         return None
     analysis = current_analysis()
     if analysis is not None:
+        refining_banner()
         return analysis
     job = scoring_job()
     if job is not None and not job.finished:

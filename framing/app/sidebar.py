@@ -34,7 +34,9 @@ def sidebar() -> None:
         st.markdown("**Scores**")
         job = scoring_job()
         running = job is not None and not job.finished
-        st.caption("scored" if is_scored() else "scoring in the background…" if running else "not scored yet")
+        first_look = job is not None and job.first_look is not None and not is_scored()
+        st.caption("first look (static encoder) · refining in the background…" if first_look and running
+                   else "scored" if is_scored() else "scoring in the background…" if running else "not scored yet")
         choose_default_encoder()
         current = encoder_name()
         options = list(ENCODERS) + ([current] if current not in ENCODERS else [])

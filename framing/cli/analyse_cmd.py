@@ -96,7 +96,9 @@ def analyse_command(
     long: bool = typer.Option(False, "--long", help="Add the long table of components and evidence."),
     encoder: Optional[str] = typer.Option(None, "--encoder",
                                           help="sentence-transformers (default; multilingual when the corpus is not all English), "
-                                          "multilingual, onnx, static, mpnet, or a local model directory."),
+                                          "multilingual, cascade (static model everywhere, the transformer on the sentences that "
+                                          "can change a score; faster on big corpora), onnx, static, mpnet, or a local model "
+                                          "directory."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP + " Caches sentence embeddings."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the store's embedding cache."),
     engine: str = typer.Option("local", "--engine", help="Where scoring runs: local (default) or dask."),

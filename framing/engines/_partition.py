@@ -69,6 +69,7 @@ class PartitionResult:
     doc_vectors: np.ndarray
     seconds: dict[str, float] = field(default_factory=dict)
     host: str = ""
+    n_exact: int = 0
 
 
 def to_parquet_bytes(frame: pd.DataFrame) -> bytes:
@@ -132,7 +133,8 @@ def score_partition(index: int, articles: Sequence[Article], codebook, settings,
     t3 = time.perf_counter()
     return PartitionResult(index=index, n_articles=len(articles), n_sentences=int(X.n_sentences), tables=tables,
                            doc_vectors=docs, seconds={"embed": t1 - t0, "score": t2 - t1, "serialise": t3 - t2},
-                           host=socket.gethostname())
+                           host=socket.gethostname(),
+                           n_exact=int(X.n_sentences if X.exact is None else X.exact.sum()))
 
 
 @dataclass

@@ -243,6 +243,8 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
     src = _Source(source, partition_size)
     encoder, encoder_note = _choose_encoder(src, encoder)
     local_encoder = resolve_encoder(encoder)  # sent to the workers as it is (settings only, no weights)
+    if hasattr(local_encoder, "guided"):  # the cascade chooses its sentences by the codebook's frames
+        local_encoder = local_encoder.guided(codebook, top_k=settings.top_k)
     if src.n == 0 and not memory:
         raise ValueError("no articles to score (the source is empty)")
     temporary = out_dir is None and not memory
@@ -279,7 +281,7 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
 
     # pass 2: score partitions
     t = time.perf_counter()
-    n_sentences = 0
+    n_sentences = n_exact = 0
     part_seconds: dict[str, float] = {}
 
     def tasks():
@@ -293,6 +295,7 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
     for result in executor.map(score_partition, tasks()):
         parts.write_result(result)
         n_sentences += result.n_sentences
+        n_exact += result.n_exact
         for k, v in result.seconds.items():
             part_seconds[f"partition_{k}"] = part_seconds.get(f"partition_{k}", 0.0) + v
         done += 1
@@ -303,7 +306,9 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
     t = time.perf_counter()
     common = dict(codebook=codebook, settings=settings, calibration=calibration, encoder_id=local_encoder.model_id,
                   engine={"name": executor.name, "n_workers": executor.n_workers, "scheduler": executor.scheduler,
-                          "partition_size": src.partition_size, **({"encoder_note": encoder_note} if encoder_note else {})},
+                          "partition_size": src.partition_size, **({"encoder_note": encoder_note} if encoder_note else {}),
+                          **({"cascade": {**local_encoder.describe(), "n_sentences": n_sentences, "n_exact": n_exact}}
+                             if hasattr(local_encoder, "describe") else {})},
                   n_sentences=n_sentences, seconds=seconds, inputs=src.inputs)
     if memory:
         from framing.results.memory import Analysis

@@ -180,6 +180,8 @@ class CodebookScorer(BaseEstimator):
         rates, matches = self.lexicon_.scan([a.text or "" for a in articles])
         lexicon = 1.0 - np.exp(-rates / s.lexicon_scale)
         sims = self.prototype_.sentence_similarity(X.vectors)
+        if X.exact is not None:  # a cascade's static-only sentences are left out of the frames' top-k
+            sims = np.where(X.exact[:, None], sims, np.nan)
         raw = self.prototype_.raw_scores(X, sims)
         embedding = self.prototype_.calibrate(raw)
         has_lex = np.array([bool(cb.frame(f).lexicon) for f in frame_ids])

@@ -259,7 +259,10 @@ def render() -> None:
         return
     _summary_caption(info)
     modes = ["Events", "Pick articles"]
-    if info["multi_outlet_events"] == 0:
+    if info["events"] == 0:
+        st.info("Articles are not grouped into events yet (they are grouped with the refined results). "
+                "Pick articles to compare side by side meanwhile.")
+    elif info["multi_outlet_events"] == 0:
         st.info("No event in this corpus was covered by two or more outlets. Browse single-outlet stories, "
                 "or pick articles to compare side by side.")
     mode = st.segmented_control("Browse", modes, default=modes[0] if info["multi_outlet_events"] else modes[1],

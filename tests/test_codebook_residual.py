@@ -76,6 +76,11 @@ def test_not_every_frame_may_be_residual():
         Codebook.from_dict(data)
 
 
+def test_policy_frames_other_is_its_only_residual_frame():
+    cb = Codebook.load("policy-frames")
+    assert [f.id for f in cb.frames if f.residual] == ["other"]
+
+
 # ---------------------------------------------------------------------- scoring
 def test_residual_score_blends_own_score_and_complement(hashing_encoder):
     cb = _codebook()

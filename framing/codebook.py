@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 #: Keys the schema knows; anything else is reported (logged) as a probable typo.
 _TOP_KEYS = {"id", "name", "description", "version", "frames", "axes", "entities", "reference", "roles"}
-_FRAME_KEYS = {"id", "label", "description", "prototypes", "lexicon", "counter_examples"}
+_FRAME_KEYS = {"id", "label", "description", "prototypes", "lexicon", "counter_examples", "residual"}
 _AXIS_KEYS = {"id", "label", "pole_a", "pole_b", "description", "neutral"}
 _ENTITY_KEYS = {"name", "aliases", "type", "part_of"}
 _ROLE_KEYS = {"id", "label", "description", "aliases", "prototypes", "lexicon", "cues", "fine_roles"}
@@ -45,6 +45,13 @@ class CodebookError(ValueError):
 
 @dataclass
 class Frame:
+    """A frame: prototypes, optional counter-examples and a weighted lexicon.
+
+    ``residual``: the frame stands for "none of the other frames" (the Media Frames
+    Codebook's *Other*); its score then also counts how little the strongest other frame
+    applies (:class:`framing.scoring.pipeline.CodebookScorer`).
+    """
+
     id: str
     label: str
     description: str
@@ -55,6 +62,7 @@ class Frame:
     #: which is what matching uses (terms in different scripts never match each other's text).
     #: Empty when the codebook gives one flat list (= English / all languages).
     lexicons: dict[str, dict[str, float]] = field(default_factory=dict)
+    residual: bool = False
 
 
 @dataclass
@@ -261,6 +269,8 @@ def _frame_dict(frame: Frame) -> dict:
     lexicons = out.pop("lexicons")
     if lexicons:
         out["lexicon"] = lexicons
+    if not out["residual"]:  # written only when set, so other codebooks keep their hash
+        del out["residual"]
     return out
 
 
@@ -335,6 +345,14 @@ def _str_list(value: Any, source: str, where: str, *, allow_empty: bool) -> list
     return out
 
 
+def _flag(value: Any, source: str, where: str) -> bool:
+    """A yes/no field (absent = no)."""
+    if value is None:
+        return False
+    _require(isinstance(value, bool), source, where, f"expected true or false, got {value!r}")
+    return value
+
+
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -404,8 +422,12 @@ def _parse(data: Any, source: str) -> Codebook:
                 counter_examples=_str_list(raw.get("counter_examples"), source, f"{where}.counter_examples",
                                            allow_empty=True),
                 lexicons=lexicons,
+                residual=_flag(raw.get("residual"), source, f"{where}.residual"),
             )
         )
+    _require(not all(f.residual for f in frames), source, "frames",
+             "every frame is residual; a residual frame means 'none of the other frames', so at least one "
+             "frame must not be")
     axes: list[Axis] = []
     seen_axes: set[str] = set()
     axes_raw = data.get("axes") or []

@@ -86,6 +86,11 @@ class Calibration:
 class CodebookScorer(BaseEstimator):
     """All scores of one codebook: a lexicon, a prototype and one axis scorer per axis.
 
+    A frame's score (``frame:<id>``) blends its calibrated prototype score and its lexicon
+    score (``embedding_weight``, ``lexicon_weight``). A residual frame (``residual: true``,
+    "none of the other frames") is further blended with the complement of the strongest
+    non-residual frame (``residual_weight``; component ``complement``).
+
     Parameters
     ----------
     codebook : Codebook
@@ -188,6 +193,16 @@ class CodebookScorer(BaseEstimator):
         w_emb, w_lex = s.embedding_weight, s.lexicon_weight
         blend = (w_emb * embedding + w_lex * lexicon) / (w_emb + w_lex)
         combined = np.where(has_lex[None, :], blend, embedding)
+        residual = np.array([cb.frame(f).residual for f in frame_ids], dtype=bool)
+        complement = np.full((n, len(frame_ids)), np.nan)
+        if residual.any():
+            # "none of the other frames applies": 1 - the strongest non-residual frame
+            # (0 for an article without sentences: no text is no evidence for any frame)
+            strongest = combined[:, ~residual].max(axis=1, keepdims=True)
+            empty = np.isnan(raw).all(axis=1, keepdims=True)
+            complement[:, residual] = np.where(empty, 0.0, 1.0 - strongest)
+            w = s.residual_weight
+            combined = np.where(residual[None, :], w * combined + (1.0 - w) * complement, combined)
         relevance = embedding.max(axis=1) if len(frame_ids) else np.zeros(n)
 
         published = pd.to_datetime(pd.Series([a.published for a in articles], dtype=object), errors="coerce")
@@ -207,6 +222,8 @@ class CodebookScorer(BaseEstimator):
             comp_blocks += [(f, "lexicon_rate", rates[:, j]), (f, "lexicon", lexicon[:, j]),
                             (f, "embedding_raw", raw[:, j]), (f, "embedding", embedding[:, j]),
                             (f, "combined", combined[:, j])]
+            if residual[j]:
+                comp_blocks.append((f, "complement", complement[:, j]))
         evidence_blocks.append(self._sentence_evidence(ids, sentences, X, sims, frame_ids, pole="",
                                                        k=s.evidence_sentences))
         evidence_blocks.append(self._term_evidence(ids, sentences, X, matches))

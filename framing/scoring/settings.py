@@ -52,6 +52,12 @@ class ScoringSettings:
     embedding_weight, lexicon_weight : float, default 0.7, 0.3
         Blend of the combined frame score (normalised to sum 1; a frame without a
         lexicon uses the embedding score alone).
+    residual_weight : float, default 0.5
+        A residual frame (``residual: true`` in the codebook, e.g. *Other*) scores
+        ``residual_weight * own + (1 - residual_weight) * (1 - max of the other frames)``,
+        where ``own`` is its combined prototype and lexicon score and the maximum runs
+        over the combined scores of the codebook's non-residual frames: "none of the
+        other frames applies" is evidence for it. 1: its own score only.
     lexicon_scale : float, default 20.0
         Weighted matches per 1,000 tokens mapped to [0, 1] by ``1 - exp(-rate / scale)``.
     lexicon_inflections : bool, default True
@@ -118,6 +124,7 @@ class ScoringSettings:
     generic_background: bool = True
     embedding_weight: float = 0.7
     lexicon_weight: float = 0.3
+    residual_weight: float = 0.5
     lexicon_scale: float = 20.0
     lexicon_inflections: bool = True
     per_tokens: int = 1000
@@ -160,7 +167,8 @@ class ScoringSettings:
             bad("axis_baseline", f"one of {_BASELINES}")
         if self.axis_weighting not in _WEIGHTINGS:
             bad("axis_weighting", f"one of {_WEIGHTINGS}")
-        for name in ("background_quantile", "prototype_quantile", "off_topic_threshold", "ci_level"):
+        for name in ("background_quantile", "prototype_quantile", "off_topic_threshold", "ci_level",
+                     "residual_weight"):
             if not 0 <= getattr(self, name) <= 1:
                 bad(name, "a number in [0, 1]")
         if not 0 < self.axis_top_fraction <= 1:

@@ -15,10 +15,9 @@ for news text:
   opener (``The``, ``He``, ``But``, ...), so "the U.S. Army" stays whole but
   "in the U.S. The next day" splits; so do Russian ``г.`` (year, city), ``млн.``, ``тыс.``
   before a Russian opener (``В``, ``Он``, ``Однако``, ...);
-* a full stop inside an open double quote or guillemet (``«...»``, Russian and Persian) does not
-  end the sentence
-  (``He said: "It was planned. We know who did it." Officials...`` is one sentence
-  up to the closing quote; a quotation longer than 500 characters may still be split),
+* a full stop inside an open double quote or guillemet (``«...»``, Russian and Persian) does
+  not end the sentence (``He said: "It was planned. We know who did it." Officials...`` is
+  one sentence up to the closing quote; a quotation longer than 500 characters may still be split),
   and speech attribution after a quoted question stays with it
   (``"Is it over?" Scalia asked.``).
 

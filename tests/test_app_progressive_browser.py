@@ -34,8 +34,9 @@ def test_first_look_then_refined_results_on_request(tmp_path):
         nav(page, "Events")
         page.get_by_role("button", name="Score 5 articles").click()
         # the first look: article cards with static-encoder scores, and the banner
-        page.get_by_text("First look", exact=False).first.wait_for(timeout=180_000)
+        page.get_by_text("scores from the static encoder", exact=False).first.wait_for(timeout=180_000)
         page.locator(".outlet-name").first.wait_for(timeout=60_000)
+        settle(page)
         assert "first look (static encoder)" in _sidebar_scores(page)
         page.get_by_text("not grouped into events yet", exact=False).wait_for()
         first_cards = page.locator(".outlet-name").all_inner_texts()
@@ -53,11 +54,12 @@ def test_first_look_then_refined_results_on_request(tmp_path):
         assert page.locator(".outlet-name").all_inner_texts() == first_cards
         button.click()
         settle(page)
-        page.get_by_text("First look", exact=False).first.wait_for(state="detached", timeout=60_000)
+        page.get_by_text("scores from the static encoder", exact=False).first.wait_for(state="detached",
+                                                                           timeout=60_000)
         page.get_by_text("not grouped into events yet", exact=False).wait_for(state="detached", timeout=60_000)
         page.locator(".outlet-name").first.wait_for(timeout=60_000)
         assert "scored" in _sidebar_scores(page)
         # another page opens straight on the refined results, without a banner
         nav(page, "Outlets")
         page.get_by_role("heading", name="Frames by outlet").wait_for(timeout=120_000)
-        assert page.get_by_text("First look", exact=False).count() == 0
+        assert page.get_by_text("scores from the static encoder", exact=False).count() == 0

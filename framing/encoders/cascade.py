@@ -126,10 +126,10 @@ class CascadeEncoder(LazyEncoder):
 
     Parameters
     ----------
-    fine : str or Encoder, default None (all-MiniLM-L6-v2)
-        The transformer (a :func:`~framing.encoders.get_encoder` setting or an encoder).
-    coarse : str or Encoder, default "static"
-        The static model (model2vec distilled from the default transformer).
+    fine : Encoder, default None (all-MiniLM-L6-v2)
+        The transformer.
+    coarse : Encoder, default None (the static model2vec model distilled from it)
+        The cheap model that embeds every sentence.
     fraction : float, default 0.25
         Share of an article's sentences the transformer embeds (at least ``lead + top_k +
         margin``; all of a short article).
@@ -155,7 +155,7 @@ class CascadeEncoder(LazyEncoder):
     fine_ = None
     coarse_ = None
 
-    def __init__(self, fine=None, coarse="static", *, fraction: float = 0.25, top_k: int = 3, margin: int = 2,
+    def __init__(self, fine=None, coarse=None, *, fraction: float = 0.25, top_k: int = 3, margin: int = 2,
                  lead: int = 2, min_sentences: int = 2000, ridge: float = 1.0,
                  guides: Mapping[str, Sequence[str]] | None = None):
         if not 0 < float(fraction) <= 1:
@@ -175,11 +175,15 @@ class CascadeEncoder(LazyEncoder):
 
     # ------------------------------------------------------------------ parts
     def _part(self, which: str):
-        from framing.encoders.assembly import resolve_encoder
-
         attr = f"{which}_"
         if getattr(self, attr) is None:
-            setattr(self, attr, resolve_encoder(getattr(self, which)))
+            setting = getattr(self, which)
+            if setting is None:
+                from framing.encoders.static import StaticEncoder
+                from framing.encoders.transformer import SentenceTransformerEncoder
+
+                setting = SentenceTransformerEncoder() if which == "fine" else StaticEncoder()
+            setattr(self, attr, setting)
         return getattr(self, attr)
 
     @property

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from framing.language import WORD_MARKS
+from framing.language import WORD_MARKS, surface_forms
 
 from framing.paths import codebooks_dir
 from framing.safeio import YAML_MAX_BYTES, UnsafeInputError, load_yaml, read_text_limited
@@ -554,7 +554,9 @@ def compile_gazetteer(codebook) -> list[tuple[re.Pattern, dict[str, str]]]:
     Short acronyms (upper case, at most 5 letters: ISI, RAW, ISPR) match exactly; other
     names and aliases case-insensitively; longest surfaces first, so "Inter-Services
     Intelligence" wins over "Intelligence"; word boundaries that treat ``-`` as part of a
-    word. Used by event matching and by actor mentions alike.
+    word. Each name is looked for in the spellings of :func:`framing.language.surface_forms`
+    (Arabic-script yeh/kaf variants, case forms of one-word Russian names). Used by event
+    matching and by actor mentions alike.
 
     Returns
     -------
@@ -565,13 +567,12 @@ def compile_gazetteer(codebook) -> list[tuple[re.Pattern, dict[str, str]]]:
     exact: dict[str, str] = {}
     folded: dict[str, str] = {}
     for entity in getattr(codebook, "entities", None) or []:
-        for surface in [entity.name, *entity.aliases]:
-            if not surface:
-                continue
-            if surface.isupper() and len(surface) <= 5:
-                exact.setdefault(surface, entity.name)
-            else:
-                folded.setdefault(surface.lower(), entity.name)
+        for written in [entity.name, *entity.aliases]:
+            for surface in surface_forms(written) if written else ():
+                if surface.isupper() and len(surface) <= 5:
+                    exact.setdefault(surface, entity.name)
+                else:
+                    folded.setdefault(surface.lower(), entity.name)
     out = []
     for table, flags in ((exact, 0), (folded, re.IGNORECASE)):
         if table:

@@ -17,6 +17,7 @@ Lui, M. & Baldwin, T. (2012). langid.py: An Off-the-shelf Language Identificatio
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 from collections import Counter
 from typing import Any, Iterable, Mapping
@@ -24,7 +25,7 @@ from typing import Any, Iterable, Mapping
 log = logging.getLogger(__name__)
 
 __all__ = ["ENGLISH_ONLY_ENCODERS", "LANGUAGE_COLUMNS", "MULTILINGUAL_ENCODER", "WORD_MARKS", "article_language", "choose_encoder",
-           "detect_language", "filter_languages", "language_counts", "normalise_language", "with_language"]
+           "detect_language", "filter_languages", "language_counts", "normalise_language", "surface_forms", "with_language"]
 
 #: User columns this module fills at ingest.
 LANGUAGE_COLUMNS = ("language", "language_confidence")
@@ -40,6 +41,17 @@ WORD_MARKS = "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u064b-\u065f\u
 UNDETERMINED = "und"
 
 _DETECT_CHARS = 2000
+# Arabic-script letters that keyboards write two ways (Arabic vs Persian/Urdu yeh and kaf).
+_LETTER_VARIANTS = {"ی": "ي", "ي": "ی", "ک": "ك", "ك": "ک"}
+_MAX_SPELLINGS = 16
+# Russian case endings of a one-word proper name, by its ending in the nominative
+# (genitive, dative, accusative, instrumental, prepositional, duplicates dropped).
+_RU_HARD = ("а", "у", "ом", "е")
+_RU_SOFT_I = ("я", "ю", "ем", "е")                 # Китай -> Китая
+_RU_IYA = ("ии", "ию", "ией")                       # Индия -> Индии
+_RU_YA = ("и", "е", "ю", "ей")                      # Чечня -> Чечни
+_RU_A = ("ы", "е", "у", "ой")                       # Москва -> Москвы
+_RU_A_VELAR = ("и", "е", "у", "ой")                 # after г к х ж ч ш щ: Мекка -> Мекки
 _NAMES = {
     "english": "en", "eng": "en", "urdu": "ur", "urd": "ur", "hindi": "hi", "hin": "hi", "russian": "ru",
     "rus": "ru", "persian": "fa", "farsi": "fa", "fas": "fa", "per": "fa", "pashto": "ps", "pushto": "ps",
@@ -93,6 +105,55 @@ def detect_language(text: str) -> tuple[str, float]:
         return UNDETERMINED, 0.0
     code, prob = _identifier().classify(sample)
     return str(code), round(float(prob), 4)
+
+
+def surface_forms(name: str) -> list[str]:
+    """The spellings in which a gazetteer name is looked for: as written; in Arabic script also
+    with the other yeh and kaf (ي/ی, ك/ک); a one-word Russian proper name also in its case forms
+    (``Пакистан`` -> ``Пакистана``, ``Пакистану``, ``Пакистаном``, ``Пакистане``), with ё also written е.
+
+    Names of several words and lower-case words are kept as written (list their forms as
+    aliases); acronyms (``США``, ``ТТП``) and names ending in ``о``, ``и``, ``у``, ``е``, ``ь``
+    are not declined.
+
+    >>> surface_forms("Индия")
+    ['Индия', 'Индии', 'Индию', 'Индией']
+    >>> surface_forms("کابل")
+    ['کابل', 'كابل']
+    """
+    forms = [name]
+    if " " not in name and name[:1].isupper() and not name.isupper() and all(
+            "\u0400" <= ch <= "\u04ff" or ch == "-" for ch in name):
+        forms += [_ru_stem(name) + ending for ending in _ru_endings(name)]
+    out: list[str] = []
+    for form in forms + [f.replace("ё", "е") for f in forms if "ё" in f]:
+        slots = [(ch, _LETTER_VARIANTS[ch]) if ch in _LETTER_VARIANTS else (ch,) for ch in form]
+        for spelling in itertools.islice(itertools.product(*slots), _MAX_SPELLINGS):
+            spelled = "".join(spelling)
+            if spelled not in out:
+                out.append(spelled)
+    return out
+
+
+def _ru_endings(name: str) -> tuple[str, ...]:
+    last = name[-1]
+    if last == "й":
+        return _RU_SOFT_I
+    if name.endswith("ия"):
+        return _RU_IYA
+    if last == "я":
+        return _RU_YA
+    if last == "а":
+        return _RU_A_VELAR if name[-2:-1] in "гкхжчшщ" else _RU_A
+    if last.lower() in "аеёиоуыэюяь":
+        return ()
+    return _RU_HARD
+
+
+def _ru_stem(name: str) -> str:
+    if name.endswith("ия"):
+        return name[:-2]
+    return name[:-1] if name[-1] in "йяа" else name
 
 
 def article_language(article) -> str:

@@ -8,14 +8,16 @@ for news text:
   Urdu, Persian and Pashto (Arabic script) also at ``۔`` and ``؟``, in Hindi (Devanagari) at
   ``।`` and ``॥``, with or without a space after (scripts without case never look lower case);
 * titles and ranks never end a sentence: ``Dr.``, ``Mr.``, ``Lt. Gen.``, ``Lt-Gen.``,
-  ``Brig.``, ``Gov.``, ``St.``, ...; nor do single initials (``J. K. Rowling``);
+  ``Brig.``, ``Gov.``, ``St.``, Russian ``ген.``, ``проф.``, ``ул.``, ...; nor do single
+  initials (``J. K. Rowling``, ``В. В. Путин``);
 * dotted abbreviations (``U.S.``, ``U.N.``, ``a.m.``), months (``Jan.``) and company
   suffixes (``Inc.``) end a sentence only when the next word is a usual sentence
   opener (``The``, ``He``, ``But``, ...), so "the U.S. Army" stays whole but
-  "in the U.S. The next day" splits;
-* a full stop inside an open double quote does not end the sentence
-  (``He said: "It was planned. We know who did it." Officials...`` is one sentence
-  up to the closing quote; a quotation longer than 500 characters may still be split),
+  "in the U.S. The next day" splits; so do Russian ``г.`` (year, city), ``млн.``, ``тыс.``
+  before a Russian opener (``В``, ``Он``, ``Однако``, ...);
+* a full stop inside an open double quote or guillemet (``«...»``, Russian and Persian) does
+  not end the sentence (``He said: "It was planned. We know who did it." Officials...`` is
+  one sentence up to the closing quote; a quotation longer than 500 characters may still be split),
   and speech attribution after a quoted question stays with it
   (``"Is it over?" Scalia asked.``).
 
@@ -47,27 +49,31 @@ _CANDIDATE = re.compile(r"""[.!?…؟۔।॥]+["'”’»)\]]*(?=\s)|[؟۔।�
 _LAST_TOKEN = re.compile(r"(\S+)\Z")
 _NEXT_WORD = re.compile(r"""["'“‘«(\[]*([^\W\d_]+|\d)""")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
-_INITIAL = re.compile(r"[A-Z]")
+_INITIAL = re.compile(r"[A-ZА-ЯЁ]")
 
 # Never end a sentence (a name or number follows).
 _TITLES = frozenset(
     """Mr Mrs Ms Mx Dr Drs Prof Gen Lt Col Maj Capt Cmdr Cdr Cmdt Sgt Cpl Pvt Adm Brig Gov Sen Rep Rev Fr Hon
     Pres Supt Insp Det Amb Rt St Mt Ft Messrs Mme Mlle Gens Lieut Comdr Hr vs Vs v approx
-    Sens Reps Govs Adms Cols Lts Sgts Drs Profs Mmes Revs Msgr Cpt Spc Ret e.g i.e E.g I.e cf Cf viz""".split()
+    Sens Reps Govs Adms Cols Lts Sgts Drs Profs Mmes Revs Msgr Cpt Spc Ret e.g i.e E.g I.e cf Cf viz
+    ген Ген полк Полк подполк генерал-лейт генерал-майор проф Проф акад Акад ул им св тов пос""".split()
 )
 # Never end a sentence when a number follows ("No. 10", "Fig. 3", "Art. 245").
 _NUMBERED = frozenset("No Nos no Art Fig fig Ch ch p pp Vol vol Para para Sec Sect Nr Ref".split())
 # End a sentence only before a usual sentence opener.
 _SOFT = frozenset(
     """Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Inc Ltd Co Corp Bros Jr Sr Esq Plc plc LLC Ltd etc
-    Ave Blvd Rd Dept Univ Assn Govt govt""".split()
+    Ave Blvd Rd Dept Univ Assn Govt govt
+    г гг млн млрд тыс руб долл""".split()
 )
 _OPENERS = frozenset(
     """The A An He She It They We I You This That These Those There Their His Her Its Our My Your But And Or
     So Yet Still In On At As After Before When While If Although Though Since Because Meanwhile However
     Also Then Now Some Many Most Several Both All No None One Two Three Officials Police Authorities
     According Last Earlier Later Today Yesterday On Mr Mrs Ms Dr Such What Who Why How Where Even Instead
-    Critics Analysts Experts""".split()
+    Critics Analysts Experts
+    В На По С О К У Из За При После До Во Как Но А И Однако Также Кроме Ранее Позже Затем Сегодня Вчера
+    Он Она Они Оно Это Этот Эта Эти Там Здесь Его Ее Её Их Власти Полиция Военные Министр Представитель""".split()
 )
 _MAX_QUOTE = 500  # an open quote holds back a split for at most this many characters
 # Speech attribution after a quoted question or exclamation: '"Is it over?" Scalia asked.'
@@ -78,7 +84,7 @@ _ATTRIBUTION = re.compile(
 
 
 def _inside_quote(segment: str) -> bool:
-    if segment.count("“") > segment.count("”"):
+    if segment.count("“") > segment.count("”") or segment.count("«") > segment.count("»"):
         return True
     return segment.count('"') % 2 == 1
 

@@ -15,6 +15,62 @@ from framing.language import WORD_MARKS
 _TOKEN = re.compile(r"\w+")
 _VOWELS = set("aeiou")
 MATCH_COLUMNS = ["doc", "frame", "term", "start", "end", "text", "weight"]
+# Letters written two ways in real text: Arabic and Persian/Urdu yeh and kaf (keyboards differ;
+# Pashto uses both yehs), Russian ё usually written е. A term matches either spelling.
+_VARIANTS = {"ی": "یيى", "ي": "یيى", "ى": "یيى", "ک": "کك", "ك": "کك", "ё": "её", "е": "её"}
+_FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ё": "е"})
+# Inside a word: letters, digits and the marks of WORD_MARKS (so "نظامیان" is not found inside
+# "شبه‌نظامیان", where a zero-width non-joiner joins the two parts of one word).
+_NOT_AFTER_WORD = rf"(?<![\w{WORD_MARKS}])"
+_NOT_BEFORE_WORD = rf"(?![\w{WORD_MARKS}])"
+# Between the words of a term: spaces, a hyphen or a zero-width non-joiner ("آتش بس" = "آتش‌بس").
+_WORD_GAP = r"[\s\-\u200c]+"
+_CYRILLIC_VOWELS = set("аяоеёыиуюйь")   # and й, ь: what a dictionary form ends in before its endings
+_CYRILLIC_ADJECTIVE_ENDINGS = frozenset("ая яя ое ее ые ие ый ий ой".split())
+_CYRILLIC_SHORT_ENDINGS = "(?:ами|ом|ов|ам|ах|а|у|е|ы)?"
+
+
+def _fold(text: str) -> str:
+    """``text`` with the letter variants of ``_VARIANTS`` written one way (same length)."""
+    return text.translate(_FOLD)
+
+
+def _letters(word: str) -> str:
+    """Regex for a word, letter by letter, each variant letter as a class of its spellings."""
+    return "".join(f"[{_VARIANTS[ch]}]" if ch in _VARIANTS else re.escape(ch) for ch in word)
+
+
+def _cyrillic_word(word: str) -> str:
+    """Regex for a Russian word with its case and number endings.
+
+    The dictionary form loses its final vowel (both letters of an adjective ending: ``-ая``,
+    ``-ый``, ``-ое``, ...), and any two letters more than were taken off may follow, at least
+    three: "война" matches "войны", "войной"; "операция" matches "операциями" (not
+    "операционный"); "гибридная" matches "гибридной", "гибридными". A word of three letters
+    ending in a consonant takes a case ending ("мир" -> "мира", "миром"; "шос" is not found in
+    "шоссе"); shorter words and three-letter ones ending in a vowel (prepositions: "в", "на",
+    "при") match as written.
+
+    >>> import re
+    >>> [bool(re.fullmatch(_cyrillic_word("операция"), w)) for w in ("операциями", "операционный")]
+    [True, False]
+    >>> [bool(re.fullmatch(_cyrillic_word("дипломатия"), w)) for w in ("дипломатией", "дипломаты")]
+    [True, False]
+    """
+    if len(word) <= 3:
+        consonant_final = len(word) == 3 and word[-1] not in _CYRILLIC_VOWELS
+        return _letters(word) + (_CYRILLIC_SHORT_ENDINGS if consonant_final else "")
+    if word[-2:] in _CYRILLIC_ADJECTIVE_ENDINGS:
+        stem = word[:-2]
+    elif word[-1] in _CYRILLIC_VOWELS:
+        stem = word[:-1]
+    else:
+        stem = word
+    return _letters(stem) + f"[а-яё]{{0,{len(word) - len(stem) + 2 if stem != word else 3}}}"
+
+
+def _is_cyrillic(word: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in word)
 
 
 def _word_pattern(word: str, inflect: bool, min_length: int = 4) -> str:
@@ -27,12 +83,14 @@ def _word_pattern(word: str, inflect: bool, min_length: int = 4) -> str:
     True
     """
     if not inflect:
-        return re.escape(word)
+        return _letters(word)
+    if _is_cyrillic(word):
+        return _cyrillic_word(word)
     possessive = r"(?:'s|’s|s'|s’)?"
     if any(ord(ch) > 0x24F for ch in word):   # not Latin script: no English endings, but the
         # word's own suffixes (शहीद -> शहीदों, شہید -> شہیدوں): up to 3 more letters or marks, so a
         # match covers the whole word and never cuts a vowel sign off its letter
-        return re.escape(word) + (f"[\\w{WORD_MARKS}]{{0,3}}(?![\\w{WORD_MARKS}])" if inflect else "")
+        return _letters(word) + f"[\\w{WORD_MARKS}]{{0,3}}{_NOT_BEFORE_WORD}"
     if len(word) < min_length or not word.isalpha():   # acronyms: "isi" must not match "isis"
         return re.escape(word) + r"(?:'s|’s)?"
     if word.endswith("y") and word[-2] not in _VOWELS:          # proxy -> proxies, proxied
@@ -47,26 +105,32 @@ def _word_pattern(word: str, inflect: bool, min_length: int = 4) -> str:
 
 
 def term_pattern(term: str, inflect: bool = True, leading_boundary: bool = True) -> str:
-    """Regex for a (multi-word) lexicon term; only the last word is inflected.
+    """Regex for a (multi-word) lexicon term; only the last word is inflected (in Russian, every word).
 
-    Words may be separated by any whitespace or a hyphen ("cross-border" matches
-    "cross border"). Word boundaries on both sides. A single word shorter than four
-    letters is taken for an acronym ("isi", "ttp") and only gets a possessive; the
-    last word of a multi-word term is inflected from three letters ("proxy wars").
+    Words may be separated by any whitespace, a hyphen or a zero-width non-joiner
+    ("cross-border" matches "cross border", "آتش بس" matches "آتش‌بس"). Word boundaries on
+    both sides, where combining marks and the zero-width (non-)joiner count as part of a
+    word (:data:`framing.language.WORD_MARKS`). A single word shorter than four letters is
+    taken for an acronym ("isi", "ttp") and only gets a possessive; the last word of a
+    multi-word term is inflected from three letters ("proxy wars"). In Russian every word
+    gets its case endings (adjectives agree with their noun: "гибридная война" matches
+    "гибридной войны"). Arabic and Persian yeh and kaf (ي ی, ك ک) and Russian ё/е match
+    either spelling.
     """
-    words = re.split(r"[\s\-]+", term.strip().lower())
+    words = re.split(r"[\s\-\u200c]+", term.strip().lower())
     words = [w for w in words if w]
     if not words:
         raise ValueError(f"empty lexicon term {term!r}")
     min_length = 3 if len(words) > 1 else 4
-    parts = [re.escape(w) for w in words[:-1]] + [_word_pattern(words[-1], inflect, min_length)]
-    body = r"[\s\-]+".join(parts) + r"(?!\w)"
-    return r"(?<!\w)" + body if leading_boundary else body
+    parts = [(_cyrillic_word(w) if inflect and _is_cyrillic(w) else _letters(w)) for w in words[:-1]]
+    parts.append(_word_pattern(words[-1], inflect, min_length))
+    body = _WORD_GAP.join(parts) + _NOT_BEFORE_WORD
+    return _NOT_AFTER_WORD + body if leading_boundary else body
 
 
 def _term_order(term: str) -> tuple:
     """Sort key for :func:`_alternation`: word-initial terms first, then by first character, longest first."""
-    return (0 if re.match(r"\w", term[:1]) else 1, term[:1], -len(term), term)
+    return (0 if re.match(r"\w", term[:1]) else 1, _fold(term[:1]), -len(term), term)
 
 
 def _alternation(terms: Sequence[str], inflect: bool, capture: bool = True) -> str:
@@ -82,12 +146,12 @@ def _alternation(terms: Sequence[str], inflect: bool, capture: bool = True) -> s
     for t in terms:
         word_initial = bool(re.match(r"\w", t[:1]))   # behind the \b anchor: no lookbehind needed
         alt = term_pattern(t, inflect, leading_boundary=not word_initial)
-        groups.setdefault(t[:1], []).append(f"({alt})" if capture else alt)
+        groups.setdefault(_fold(t[:1]), []).append(f"({alt})" if capture else alt)
     word, other = [], []
     for first, alts in groups.items():
-        branch = f"(?={re.escape(first)})(?:{'|'.join(alts)})"
+        branch = f"(?={_letters(first)})(?:{'|'.join(alts)})"
         (word if re.match(r"\w", first) else other).append(branch)
-    parts = ([r"\b(?:" + "|".join(word) + ")"] if word else []) + other
+    parts = ([r"\b" + _NOT_AFTER_WORD + "(?:" + "|".join(word) + ")"] if word else []) + other
     return "|".join(parts)
 
 
@@ -166,7 +230,7 @@ class LexiconScorer(TransformerMixin, BaseEstimator):
         self.term_regex_ = [re.compile(term_pattern(t, self.inflections), re.IGNORECASE) for t in self.all_terms_]
         self.by_first_: dict[str, list[int]] = {}
         for i, t in enumerate(self.all_terms_):
-            self.by_first_.setdefault(t[:1], []).append(i)
+            self.by_first_.setdefault(_fold(t[:1]), []).append(i)
         return self
 
     def scan(self, texts: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
@@ -223,7 +287,7 @@ class LexiconScorer(TransformerMixin, BaseEstimator):
         return rates, matches
 
     def _which_term(self, matched: str) -> int:
-        for i in self.by_first_.get(matched[:1].lower(), ()):
+        for i in self.by_first_.get(_fold(matched[:1].lower()), ()):
             if self.term_regex_[i].fullmatch(matched):
                 return i
         raise RuntimeError(f"lexicon: no term matches {matched!r}")  # unreachable: pattern_ matched it

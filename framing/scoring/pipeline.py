@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass, field
-from typing import Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,8 +23,15 @@ from sklearn.utils.validation import check_is_fitted
 from framing.codebook import Codebook
 from framing.corpus import Article
 from framing.embed import embed_articles
+from framing.language import normalise_language
 from framing.scoring.axis import AxisScorer
 from framing.scoring.base import EmbeddedSentences, top_k_indices
+from framing.scoring.languages import (
+    BACKGROUND_LANGUAGES,
+    encode_language_backgrounds,
+    language_offsets,
+    offset_matrix,
+)
 from framing.scoring.lexicon import LexiconScorer
 from framing.scoring.prototype import PrototypeScorer
 from framing.scoring.settings import ScoringSettings
@@ -44,6 +51,11 @@ class Calibration:
     ``frame_anchors``: frame id -> (lo, hi) raw-score anchors; ``axis_baseline``,
     ``axis_scale`` (positive side) and ``axis_scale_b`` (negative side; the same as
     ``axis_scale`` when absent): axis id -> float, in cosine units.
+    ``language_offsets``: language -> frame id -> the shift of both anchors for articles in
+    that language; ``language_alignment``: language -> the encoder's translation-retrieval
+    accuracy on the background sentences (:mod:`framing.scoring.languages`; both empty in a
+    calibration stored before they existed, which then scores every article on the
+    English anchors).
     """
 
     codebook_id: str
@@ -57,6 +69,8 @@ class Calibration:
     axis_scale: dict[str, float] = field(default_factory=dict)
     n_articles: int = 0
     axis_scale_b: dict[str, float] = field(default_factory=dict)
+    language_offsets: dict[str, dict[str, float]] = field(default_factory=dict)
+    language_alignment: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         out = asdict(self)
@@ -99,6 +113,12 @@ class CodebookScorer(BaseEstimator):
     settings : ScoringSettings, optional
     calibration : Calibration, optional
         Fitted anchors; when given, ``fit`` needs no corpus.
+    encoder_id : str, default ""
+    language_vectors : mapping of str to ndarray, optional
+        Background sentence vectors of English and other languages
+        (:func:`framing.scoring.languages.encode_language_backgrounds`); with
+        ``settings.language_calibration`` and ``calibration="reference"``, ``fit`` derives
+        the per-language anchor offsets from them. Ignored when ``calibration`` is given.
 
     Attributes
     ----------
@@ -110,12 +130,13 @@ class CodebookScorer(BaseEstimator):
 
     def __init__(self, codebook: Codebook | None = None, vectors: CodebookVectors | None = None,
                  settings: ScoringSettings | None = None, calibration: Calibration | None = None,
-                 encoder_id: str = ""):
+                 encoder_id: str = "", language_vectors: Mapping[str, np.ndarray] | None = None):
         self.codebook = codebook
         self.vectors = vectors
         self.settings = settings
         self.calibration = calibration
         self.encoder_id = encoder_id
+        self.language_vectors = language_vectors
 
     def fit(self, X: EmbeddedSentences | None = None, y=None) -> "CodebookScorer":
         cb, vec, cal = self.codebook, self.vectors, self.calibration
@@ -144,6 +165,10 @@ class CodebookScorer(BaseEstimator):
                          else s.axis_scale),
                 n_boot=s.n_boot, ci_level=s.ci_level, random_state=s.random_state,
             ).fit(X)
+        offsets, alignment = {}, {}
+        if cal is None and s.language_calibration and s.calibration == "reference" and self.language_vectors:
+            offsets, alignment = language_offsets(self.prototype_.sentence_similarity, self.language_vectors,
+                                                  s.background_quantile, self.prototype_.frame_ids_)
         self.calibration_ = cal if cal is not None else Calibration(
             codebook_id=cb.id, codebook_sha256=cb.sha256, encoder_id=self.encoder_id,
             settings_sha256=s.sha256, calibration=s.calibration, axis_baseline_mode=s.axis_baseline,
@@ -153,6 +178,7 @@ class CodebookScorer(BaseEstimator):
             axis_scale={a: sc.scale_ for a, sc in self.axes_.items()},
             axis_scale_b={a: sc.scale_b_ for a, sc in self.axes_.items()},
             n_articles=X.n_articles if X is not None else 0,
+            language_offsets=offsets, language_alignment=alignment,
         )
         return self
 
@@ -186,7 +212,11 @@ class CodebookScorer(BaseEstimator):
         lexicon = 1.0 - np.exp(-rates / s.lexicon_scale)
         sims = self.prototype_.sentence_similarity(X.vectors)
         raw = self.prototype_.raw_scores(X, sims)
-        embedding = self.prototype_.calibrate(raw)
+        offset = None
+        if s.language_calibration:
+            languages = [normalise_language((a.extra or {}).get("language")) for a in articles]
+            offset = offset_matrix(languages, self.calibration_.language_offsets, frame_ids)
+        embedding = self.prototype_.calibrate(raw, offset)
         has_lex = np.array([bool(cb.frame(f).lexicon) for f in frame_ids])
         w_emb, w_lex = s.embedding_weight, s.lexicon_weight
         blend = (w_emb * embedding + w_lex * lexicon) / (w_emb + w_lex)
@@ -343,13 +373,16 @@ def _order_evidence(evidence: pd.DataFrame, ids: list[str], targets: list[str]) 
 # ---------------------------------------------------------------------- functions
 def fit_calibration(articles: Sequence[Article] | None, codebook: Codebook, settings: ScoringSettings | None = None,
                     encoder=None, store=None, *, X: EmbeddedSentences | None = None,
-                    vectors: CodebookVectors | None = None) -> Calibration:
+                    vectors: CodebookVectors | None = None, languages: Iterable[str] | None = None) -> Calibration:
     """First pass: the small corpus-level calibration that every batch is scored with.
 
     With the default settings (``calibration="reference"``, ``axis_baseline="reference"``)
     it depends on the codebook and the encoder only and ``articles`` may be ``None``;
     in the corpus modes it is fitted on ``articles`` (the corpus being scored, or a
-    separate reference corpus).
+    separate reference corpus). With ``calibration="reference"`` and
+    ``settings.language_calibration`` it also holds the per-language anchor offsets
+    (:mod:`framing.scoring.languages`, for ``languages``; their background sentences are
+    encoded once per encoder and process).
 
     Parameters
     ----------
@@ -363,6 +396,10 @@ def fit_calibration(articles: Sequence[Article] | None, codebook: Codebook, sett
         Already-embedded sentences of ``articles`` (skips embedding).
     vectors : CodebookVectors, optional
         Already-encoded codebook.
+    languages : iterable of str, optional
+        Languages (codes of the ``language`` column) that need per-language offsets; those
+        with bundled background sentences get them. ``None``: every bundled language (a
+        calibration for any corpus); empty: none (English only).
 
     Returns
     -------
@@ -378,7 +415,14 @@ def fit_calibration(articles: Sequence[Article] | None, codebook: Codebook, sett
         if not articles:
             raise ValueError(f"calibration={s.calibration!r}, axis_baseline={s.axis_baseline!r} need articles")
         _, X = embed_articles(articles, encoder, store, batch_size=s.embed_batch_size)
-    scorer = CodebookScorer(codebook, vectors, s, encoder_id=encoder.model_id).fit(X if needs_corpus else None)
+    language_vectors = None
+    wanted = BACKGROUND_LANGUAGES if languages is None else tuple(
+        lang for lang in BACKGROUND_LANGUAGES if lang in {normalise_language(x) for x in languages})
+    if s.language_calibration and s.calibration == "reference" and wanted:
+        language_vectors = encode_language_backgrounds(encoder, store, batch_size=s.embed_batch_size,
+                                                       languages=wanted)
+    scorer = CodebookScorer(codebook, vectors, s, encoder_id=encoder.model_id,
+                            language_vectors=language_vectors).fit(X if needs_corpus else None)
     return scorer.calibration_
 
 

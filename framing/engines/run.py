@@ -205,7 +205,7 @@ def corpus_calibration(stats: Sequence, codebook, settings, encoder, cache=None,
 
     Frame anchors are the ``corpus_quantiles`` of all raw article scores; the axis
     baseline is the mean position of all sentences (sum over partitions / count).
-    Per-language anchor offsets (for ``languages``, as in ``fit_calibration``) are kept with
+    Per-language frame anchors (for ``languages``, as in ``fit_calibration``) are kept with
     reference frame anchors only.
     """
     from framing.scoring import Calibration, fit_calibration
@@ -235,9 +235,10 @@ def corpus_calibration(stats: Sequence, codebook, settings, encoder, cache=None,
                        settings_sha256=s.sha256, calibration=s.calibration, axis_baseline_mode=s.axis_baseline,
                        frame_anchors=anchors, axis_baseline=baseline, axis_scale=dict(base.axis_scale), axis_scale_b=dict(base.axis_scale_b),
                        n_articles=n_articles,
-                       # per-language offsets shift the reference anchors; corpus anchors have none
-                       language_offsets=dict(base.language_offsets) if s.calibration == "reference" else {},
-                       language_alignment=dict(base.language_alignment) if s.calibration == "reference" else {})
+                       # per-language anchors are derived from the reference ones; corpus anchors have none
+                       **({"language_anchors": dict(base.language_anchors),
+                           "language_alignment": dict(base.language_alignment),
+                           "language_slope": dict(base.language_slope)} if s.calibration == "reference" else {}))
 
 
 # ---------------------------------------------------------------------- driver
@@ -289,7 +290,7 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
         calibration = corpus_calibration(stats, codebook, settings, local_encoder, cache, languages=src.languages())
         spilled = True
     else:
-        # per-language offsets for the languages of this corpus only (English ones need none)
+        # per-language anchors for the languages of this corpus only (English ones need none)
         calibration = fit_calibration(None, codebook, settings, local_encoder, cache, languages=src.languages())
         report("calibrate", 1, 1)
     seconds["calibrate"] = time.perf_counter() - t

@@ -28,9 +28,9 @@ from framing.scoring.axis import AxisScorer
 from framing.scoring.base import EmbeddedSentences, top_k_indices
 from framing.scoring.languages import (
     BACKGROUND_LANGUAGES,
+    anchor_matrices,
     encode_language_backgrounds,
-    language_offsets,
-    offset_matrix,
+    language_anchors,
 )
 from framing.scoring.lexicon import LexiconScorer
 from framing.scoring.prototype import PrototypeScorer
@@ -51,11 +51,11 @@ class Calibration:
     ``frame_anchors``: frame id -> (lo, hi) raw-score anchors; ``axis_baseline``,
     ``axis_scale`` (positive side) and ``axis_scale_b`` (negative side; the same as
     ``axis_scale`` when absent): axis id -> float, in cosine units.
-    ``language_offsets``: language -> frame id -> the shift of both anchors for articles in
-    that language; ``language_alignment``: language -> the encoder's translation-retrieval
-    accuracy on the background sentences (:mod:`framing.scoring.languages`; both empty in a
-    calibration stored before they existed, which then scores every article on the
-    English anchors).
+    ``language_anchors``: language -> frame id -> (lo, hi) anchors for articles in that
+    language; ``language_alignment`` (the encoder's translation-retrieval accuracy on the
+    background sentences) and ``language_slope`` (the fitted slope): language -> float
+    (:mod:`framing.scoring.languages`; all empty in a calibration stored before they
+    existed, which then scores every article on the English anchors).
     """
 
     codebook_id: str
@@ -69,12 +69,15 @@ class Calibration:
     axis_scale: dict[str, float] = field(default_factory=dict)
     n_articles: int = 0
     axis_scale_b: dict[str, float] = field(default_factory=dict)
-    language_offsets: dict[str, dict[str, float]] = field(default_factory=dict)
+    language_anchors: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
     language_alignment: dict[str, float] = field(default_factory=dict)
+    language_slope: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         out = asdict(self)
         out["frame_anchors"] = {k: [float(v[0]), float(v[1])] for k, v in self.frame_anchors.items()}
+        out["language_anchors"] = {lang: {k: [float(v[0]), float(v[1])] for k, v in table.items()}
+                                   for lang, table in self.language_anchors.items()}
         return out
 
     def to_json(self) -> str:
@@ -84,6 +87,8 @@ class Calibration:
     def from_dict(cls, data: dict) -> "Calibration":
         data = dict(data)
         data["frame_anchors"] = {k: (float(v[0]), float(v[1])) for k, v in data.get("frame_anchors", {}).items()}
+        data["language_anchors"] = {lang: {k: (float(v[0]), float(v[1])) for k, v in table.items()}
+                                    for lang, table in data.get("language_anchors", {}).items()}
         return cls(**data)
 
     def check(self, codebook: Codebook, encoder_id: str, settings: ScoringSettings) -> None:
@@ -118,7 +123,7 @@ class CodebookScorer(BaseEstimator):
         Background sentence vectors of English and other languages
         (:func:`framing.scoring.languages.encode_language_backgrounds`); with
         ``settings.language_calibration`` and ``calibration="reference"``, ``fit`` derives
-        the per-language anchor offsets from them. Ignored when ``calibration`` is given.
+        per-language frame anchors from them. Ignored when ``calibration`` is given.
 
     Attributes
     ----------
@@ -165,10 +170,11 @@ class CodebookScorer(BaseEstimator):
                          else s.axis_scale),
                 n_boot=s.n_boot, ci_level=s.ci_level, random_state=s.random_state,
             ).fit(X)
-        offsets, alignment = {}, {}
+        lang_anchors, alignment, slope = {}, {}, {}
         if cal is None and s.language_calibration and s.calibration == "reference" and self.language_vectors:
-            offsets, alignment = language_offsets(self.prototype_.sentence_similarity, self.language_vectors,
-                                                  s.background_quantile, self.prototype_.frame_ids_)
+            lang_anchors, alignment, slope = language_anchors(
+                self.prototype_.sentence_similarity, self.language_vectors, self.prototype_.lo_, self.prototype_.hi_,
+                self.prototype_.frame_ids_)
         self.calibration_ = cal if cal is not None else Calibration(
             codebook_id=cb.id, codebook_sha256=cb.sha256, encoder_id=self.encoder_id,
             settings_sha256=s.sha256, calibration=s.calibration, axis_baseline_mode=s.axis_baseline,
@@ -178,7 +184,7 @@ class CodebookScorer(BaseEstimator):
             axis_scale={a: sc.scale_ for a, sc in self.axes_.items()},
             axis_scale_b={a: sc.scale_b_ for a, sc in self.axes_.items()},
             n_articles=X.n_articles if X is not None else 0,
-            language_offsets=offsets, language_alignment=alignment,
+            language_anchors=lang_anchors, language_alignment=alignment, language_slope=slope,
         )
         return self
 
@@ -212,11 +218,12 @@ class CodebookScorer(BaseEstimator):
         lexicon = 1.0 - np.exp(-rates / s.lexicon_scale)
         sims = self.prototype_.sentence_similarity(X.vectors)
         raw = self.prototype_.raw_scores(X, sims)
-        offset = None
+        anchors = None
         if s.language_calibration:
             languages = [normalise_language((a.extra or {}).get("language")) for a in articles]
-            offset = offset_matrix(languages, self.calibration_.language_offsets, frame_ids)
-        embedding = self.prototype_.calibrate(raw, offset)
+            anchors = anchor_matrices(languages, self.calibration_.language_anchors, frame_ids,
+                                      self.prototype_.lo_, self.prototype_.hi_)
+        embedding = self.prototype_.calibrate(raw, anchors)
         has_lex = np.array([bool(cb.frame(f).lexicon) for f in frame_ids])
         w_emb, w_lex = s.embedding_weight, s.lexicon_weight
         blend = (w_emb * embedding + w_lex * lexicon) / (w_emb + w_lex)
@@ -380,7 +387,7 @@ def fit_calibration(articles: Sequence[Article] | None, codebook: Codebook, sett
     it depends on the codebook and the encoder only and ``articles`` may be ``None``;
     in the corpus modes it is fitted on ``articles`` (the corpus being scored, or a
     separate reference corpus). With ``calibration="reference"`` and
-    ``settings.language_calibration`` it also holds the per-language anchor offsets
+    ``settings.language_calibration`` it also holds per-language frame anchors
     (:mod:`framing.scoring.languages`, for ``languages``; their background sentences are
     encoded once per encoder and process).
 
@@ -397,7 +404,7 @@ def fit_calibration(articles: Sequence[Article] | None, codebook: Codebook, sett
     vectors : CodebookVectors, optional
         Already-encoded codebook.
     languages : iterable of str, optional
-        Languages (codes of the ``language`` column) that need per-language offsets; those
+        Languages (codes of the ``language`` column) that need anchors of their own; those
         with bundled background sentences get them. ``None``: every bundled language (a
         calibration for any corpus); empty: none (English only).
 

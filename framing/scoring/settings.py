@@ -12,7 +12,7 @@ _BASELINES = ("reference", "corpus", "zero")
 _WEIGHTINGS = ("softmax", "top", "uniform")
 #: Settings added after scores were first stored -> the value at which they are left out of
 #: :attr:`ScoringSettings.sha256` (the default: a calibration stored before still matches it;
-#: it simply carries no language offsets).
+#: it simply carries no per-language anchors).
 _HASHED_UNLESS = {"language_calibration": True}
 
 
@@ -73,10 +73,12 @@ class ScoringSettings:
         below this is flagged ``off_topic``.
     language_calibration : bool, default True
         With ``calibration="reference"``, calibrate an article whose ``language`` column is
-        one with bundled background sentences (Urdu, Hindi, Russian, Persian, Pashto) with
-        the frame anchors shifted by that language's offset (:mod:`framing.scoring.languages`),
-        when the encoder aligns the language with English. English articles, and articles
-        without a language, use the English anchors either way.
+        one with bundled background sentences (Urdu, Hindi, Russian, Persian, Pashto) between
+        frame anchors of that language: the English anchors mapped through a linear fit of
+        the translated background sentences' similarities on the English ones
+        (:mod:`framing.scoring.languages`), when the encoder aligns the language with
+        English. English articles, and articles without a language, use the English
+        anchors either way.
     axis_baseline : {"reference", "corpus", "zero"}, default "reference"
         Baseline position subtracted from sentence positions: the mean position of the
         codebook's neutral ``reference`` sentences (falls back to the bundled generic

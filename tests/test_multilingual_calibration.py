@@ -246,6 +246,19 @@ def test_the_setting_is_hashed_only_when_it_changes_scores():
         ScoringSettings(language_calibration="yes")
 
 
+def test_the_engine_asks_for_the_languages_of_the_language_column():
+    from framing.engines.run import _Source
+    from framing.ingest import ingest
+    from framing.store import Store
+
+    articles = [Article("a", "X", None, "", "text", extra={"language": "Urdu"}),
+                Article("b", "X", None, "", "text", extra={"language": "en"}), Article("c", "X", None, "", "text")]
+    assert _Source(articles, 10).languages() == {"ur", "en"}
+    with Store(":memory:") as store:
+        ingest([PAIRED], store)
+        assert _Source(store, 10).languages() == {"en", "ur", "hi"}
+
+
 def test_docstring_examples_run():
     import doctest
 

@@ -12,7 +12,7 @@ The bundled background sentences are translations, line by line, of
 :data:`framing.scoring.background.GENERIC_SENTENCES` (``framing/data/background/<lang>.txt``,
 written for this package), so each language comes with 48 translation pairs. On them the
 frame similarity of a translation is, to a good approximation, a linear function of its
-original's, with a slope below 1 (multilingual-e5-small: 0.50 Pashto to 0.76 Hindi): the
+original's, with a slope below 1 (multilingual-e5-small: 0.49 Pashto to 0.76 Hindi): the
 drop grows with the similarity, so one constant offset (the difference of the two
 background quantiles) corrects neutral text but leaves on-frame text too low. For language
 *L* the fit, pooled over frames with a mean per frame, is::

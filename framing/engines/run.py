@@ -70,6 +70,16 @@ class _Source:
                              f"got {type(source).__name__}")
         self.n = len(self.articles)
 
+    def languages(self) -> set[str]:
+        """The normalised values of the articles' ``language`` column (what scoring reads)."""
+        from framing.language import normalise_language
+
+        if self.store is not None:
+            values = self.store.language_counts()
+        else:
+            values = [(getattr(a, "extra", None) or {}).get("language") for a in self.articles or []]
+        return {code for code in (normalise_language(v) for v in values) if code}
+
     def __iter__(self) -> Iterator[list]:
         if self.store is not None:
             for corpus in self.store.iter_corpus(self.partition_size):
@@ -189,19 +199,22 @@ class _QuietLogs:
 
 
 # ---------------------------------------------------------------------- calibration
-def corpus_calibration(stats: Sequence, codebook, settings, encoder, cache=None):
+def corpus_calibration(stats: Sequence, codebook, settings, encoder, cache=None, languages=None):
     """Combine first-pass :class:`~framing.engines._partition.CalibrationStats` into the
     :class:`~framing.scoring.Calibration` that ``fit_calibration`` fits on the whole corpus.
 
     Frame anchors are the ``corpus_quantiles`` of all raw article scores; the axis
     baseline is the mean position of all sentences (sum over partitions / count).
+    Per-language frame anchors (for ``languages``, as in ``fit_calibration``) are kept with
+    reference frame anchors only.
     """
     from framing.scoring import Calibration, fit_calibration
 
     s = settings
     base = fit_calibration(None, codebook, s.replace(
         calibration="reference" if s.calibration == "corpus" else s.calibration,
-        axis_baseline="reference" if s.axis_baseline == "corpus" else s.axis_baseline), encoder, cache)
+        axis_baseline="reference" if s.axis_baseline == "corpus" else s.axis_baseline), encoder, cache,
+        languages=languages if s.calibration == "reference" else ())
     n_articles = sum(len(st.raw) for st in stats)
     n_sentences = sum(st.n_sentences for st in stats)
     anchors = dict(base.frame_anchors)
@@ -221,7 +234,11 @@ def corpus_calibration(stats: Sequence, codebook, settings, encoder, cache=None)
     return Calibration(codebook_id=codebook.id, codebook_sha256=codebook.sha256, encoder_id=encoder.model_id,
                        settings_sha256=s.sha256, calibration=s.calibration, axis_baseline_mode=s.axis_baseline,
                        frame_anchors=anchors, axis_baseline=baseline, axis_scale=dict(base.axis_scale), axis_scale_b=dict(base.axis_scale_b),
-                       n_articles=n_articles)
+                       n_articles=n_articles,
+                       # per-language anchors are derived from the reference ones; corpus anchors have none
+                       **({"language_anchors": dict(base.language_anchors),
+                           "language_alignment": dict(base.language_alignment),
+                           "language_slope": dict(base.language_slope)} if s.calibration == "reference" else {}))
 
 
 # ---------------------------------------------------------------------- driver
@@ -272,10 +289,11 @@ def _run(source, codebook, settings, encoder, executor, *, partition_size, out_d
             stats.append(st)
             report("calibrate", len(stats), total)
         stats.sort(key=lambda st: st.index)
-        calibration = corpus_calibration(stats, codebook, settings, local_encoder, cache)
+        calibration = corpus_calibration(stats, codebook, settings, local_encoder, cache, languages=src.languages())
         spilled = True
     else:
-        calibration = fit_calibration(None, codebook, settings, local_encoder, cache)
+        # per-language anchors for the languages of this corpus only (English ones need none)
+        calibration = fit_calibration(None, codebook, settings, local_encoder, cache, languages=src.languages())
         report("calibrate", 1, 1)
     seconds["calibrate"] = time.perf_counter() - t
 

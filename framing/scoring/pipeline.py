@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass, field
-from typing import Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,8 +23,15 @@ from sklearn.utils.validation import check_is_fitted
 from framing.codebook import Codebook
 from framing.corpus import Article
 from framing.embed import embed_articles
+from framing.language import normalise_language
 from framing.scoring.axis import AxisScorer
 from framing.scoring.base import EmbeddedSentences, top_k_indices
+from framing.scoring.languages import (
+    BACKGROUND_LANGUAGES,
+    anchor_matrices,
+    encode_language_backgrounds,
+    language_anchors,
+)
 from framing.scoring.lexicon import LexiconScorer
 from framing.scoring.prototype import PrototypeScorer
 from framing.scoring.settings import ScoringSettings
@@ -44,6 +51,11 @@ class Calibration:
     ``frame_anchors``: frame id -> (lo, hi) raw-score anchors; ``axis_baseline``,
     ``axis_scale`` (positive side) and ``axis_scale_b`` (negative side; the same as
     ``axis_scale`` when absent): axis id -> float, in cosine units.
+    ``language_anchors``: language -> frame id -> (lo, hi) anchors for articles in that
+    language; ``language_alignment`` (the encoder's translation-retrieval accuracy on the
+    background sentences) and ``language_slope`` (the fitted slope): language -> float
+    (:mod:`framing.scoring.languages`; all empty in a calibration stored before they
+    existed, which then scores every article on the English anchors).
     """
 
     codebook_id: str
@@ -57,10 +69,15 @@ class Calibration:
     axis_scale: dict[str, float] = field(default_factory=dict)
     n_articles: int = 0
     axis_scale_b: dict[str, float] = field(default_factory=dict)
+    language_anchors: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
+    language_alignment: dict[str, float] = field(default_factory=dict)
+    language_slope: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         out = asdict(self)
         out["frame_anchors"] = {k: [float(v[0]), float(v[1])] for k, v in self.frame_anchors.items()}
+        out["language_anchors"] = {lang: {k: [float(v[0]), float(v[1])] for k, v in table.items()}
+                                   for lang, table in self.language_anchors.items()}
         return out
 
     def to_json(self) -> str:
@@ -70,6 +87,8 @@ class Calibration:
     def from_dict(cls, data: dict) -> "Calibration":
         data = dict(data)
         data["frame_anchors"] = {k: (float(v[0]), float(v[1])) for k, v in data.get("frame_anchors", {}).items()}
+        data["language_anchors"] = {lang: {k: (float(v[0]), float(v[1])) for k, v in table.items()}
+                                    for lang, table in data.get("language_anchors", {}).items()}
         return cls(**data)
 
     def check(self, codebook: Codebook, encoder_id: str, settings: ScoringSettings) -> None:
@@ -99,6 +118,12 @@ class CodebookScorer(BaseEstimator):
     settings : ScoringSettings, optional
     calibration : Calibration, optional
         Fitted anchors; when given, ``fit`` needs no corpus.
+    encoder_id : str, default ""
+    language_vectors : mapping of str to ndarray, optional
+        Background sentence vectors of English and other languages
+        (:func:`framing.scoring.languages.encode_language_backgrounds`); with
+        ``settings.language_calibration`` and ``calibration="reference"``, ``fit`` derives
+        per-language frame anchors from them. Ignored when ``calibration`` is given.
 
     Attributes
     ----------
@@ -110,12 +135,13 @@ class CodebookScorer(BaseEstimator):
 
     def __init__(self, codebook: Codebook | None = None, vectors: CodebookVectors | None = None,
                  settings: ScoringSettings | None = None, calibration: Calibration | None = None,
-                 encoder_id: str = ""):
+                 encoder_id: str = "", language_vectors: Mapping[str, np.ndarray] | None = None):
         self.codebook = codebook
         self.vectors = vectors
         self.settings = settings
         self.calibration = calibration
         self.encoder_id = encoder_id
+        self.language_vectors = language_vectors
 
     def fit(self, X: EmbeddedSentences | None = None, y=None) -> "CodebookScorer":
         cb, vec, cal = self.codebook, self.vectors, self.calibration
@@ -144,6 +170,11 @@ class CodebookScorer(BaseEstimator):
                          else s.axis_scale),
                 n_boot=s.n_boot, ci_level=s.ci_level, random_state=s.random_state,
             ).fit(X)
+        lang_anchors, alignment, slope = {}, {}, {}
+        if cal is None and s.language_calibration and s.calibration == "reference" and self.language_vectors:
+            lang_anchors, alignment, slope = language_anchors(
+                self.prototype_.sentence_similarity, self.language_vectors, self.prototype_.lo_, self.prototype_.hi_,
+                self.prototype_.frame_ids_)
         self.calibration_ = cal if cal is not None else Calibration(
             codebook_id=cb.id, codebook_sha256=cb.sha256, encoder_id=self.encoder_id,
             settings_sha256=s.sha256, calibration=s.calibration, axis_baseline_mode=s.axis_baseline,
@@ -153,6 +184,7 @@ class CodebookScorer(BaseEstimator):
             axis_scale={a: sc.scale_ for a, sc in self.axes_.items()},
             axis_scale_b={a: sc.scale_b_ for a, sc in self.axes_.items()},
             n_articles=X.n_articles if X is not None else 0,
+            language_anchors=lang_anchors, language_alignment=alignment, language_slope=slope,
         )
         return self
 
@@ -188,7 +220,12 @@ class CodebookScorer(BaseEstimator):
         if X.exact is not None:  # a cascade's static-only sentences are left out of the frames' top-k
             sims = np.where(X.exact[:, None], sims, np.nan)
         raw = self.prototype_.raw_scores(X, sims)
-        embedding = self.prototype_.calibrate(raw)
+        anchors = None
+        if s.language_calibration:
+            languages = [normalise_language((a.extra or {}).get("language")) for a in articles]
+            anchors = anchor_matrices(languages, self.calibration_.language_anchors, frame_ids,
+                                      self.prototype_.lo_, self.prototype_.hi_)
+        embedding = self.prototype_.calibrate(raw, anchors)
         has_lex = np.array([bool(cb.frame(f).lexicon) for f in frame_ids])
         w_emb, w_lex = s.embedding_weight, s.lexicon_weight
         blend = (w_emb * embedding + w_lex * lexicon) / (w_emb + w_lex)
@@ -345,13 +382,16 @@ def _order_evidence(evidence: pd.DataFrame, ids: list[str], targets: list[str]) 
 # ---------------------------------------------------------------------- functions
 def fit_calibration(articles: Sequence[Article] | None, codebook: Codebook, settings: ScoringSettings | None = None,
                     encoder=None, store=None, *, X: EmbeddedSentences | None = None,
-                    vectors: CodebookVectors | None = None) -> Calibration:
+                    vectors: CodebookVectors | None = None, languages: Iterable[str] | None = None) -> Calibration:
     """First pass: the small corpus-level calibration that every batch is scored with.
 
     With the default settings (``calibration="reference"``, ``axis_baseline="reference"``)
     it depends on the codebook and the encoder only and ``articles`` may be ``None``;
     in the corpus modes it is fitted on ``articles`` (the corpus being scored, or a
-    separate reference corpus).
+    separate reference corpus). With ``calibration="reference"`` and
+    ``settings.language_calibration`` it also holds per-language frame anchors
+    (:mod:`framing.scoring.languages`, for ``languages``; their background sentences are
+    encoded once per encoder and process).
 
     Parameters
     ----------
@@ -365,6 +405,10 @@ def fit_calibration(articles: Sequence[Article] | None, codebook: Codebook, sett
         Already-embedded sentences of ``articles`` (skips embedding).
     vectors : CodebookVectors, optional
         Already-encoded codebook.
+    languages : iterable of str, optional
+        Languages (codes of the ``language`` column) that need anchors of their own; those
+        with bundled background sentences get them. ``None``: every bundled language (a
+        calibration for any corpus); empty: none (English only).
 
     Returns
     -------
@@ -380,7 +424,14 @@ def fit_calibration(articles: Sequence[Article] | None, codebook: Codebook, sett
         if not articles:
             raise ValueError(f"calibration={s.calibration!r}, axis_baseline={s.axis_baseline!r} need articles")
         _, X = embed_articles(articles, encoder, store, batch_size=s.embed_batch_size)
-    scorer = CodebookScorer(codebook, vectors, s, encoder_id=encoder.model_id).fit(X if needs_corpus else None)
+    language_vectors = None
+    wanted = BACKGROUND_LANGUAGES if languages is None else tuple(
+        lang for lang in BACKGROUND_LANGUAGES if lang in {normalise_language(x) for x in languages})
+    if s.language_calibration and s.calibration == "reference" and wanted:
+        language_vectors = encode_language_backgrounds(encoder, store, batch_size=s.embed_batch_size,
+                                                       languages=wanted)
+    scorer = CodebookScorer(codebook, vectors, s, encoder_id=encoder.model_id,
+                            language_vectors=language_vectors).fit(X if needs_corpus else None)
     return scorer.calibration_
 
 

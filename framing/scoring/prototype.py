@@ -196,11 +196,19 @@ class PrototypeScorer(TransformerMixin, BaseEstimator):
         sims = self.sentence_similarity(X.vectors) if sentence_sims is None else sentence_sims
         return top_k_mean(X.padded(sims), self.top_k)
 
-    def calibrate(self, raw: np.ndarray) -> np.ndarray:
+    def calibrate(self, raw: np.ndarray, anchors: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        """Raw scores (n_articles, n_frames) to [0, 1] between the anchors.
+
+        ``anchors``, optional: ``(lo, hi)`` per article and frame, two ndarrays of shape
+        (n_articles, n_frames), instead of ``lo_`` and ``hi_`` (per-language calibration,
+        :mod:`framing.scoring.languages`).
+        """
         check_is_fitted(self, "lo_")
         if self.calibration == "none":
             return np.clip(np.nan_to_num(raw, nan=0.0), 0.0, 1.0)
-        return calibrate(raw, self.lo_, self.hi_, self.slope)
+        if anchors is None:
+            return calibrate(raw, self.lo_, self.hi_, self.slope)
+        return calibrate(raw, anchors[0], anchors[1], self.slope)
 
     def transform(self, X: EmbeddedSentences) -> np.ndarray:
         """Calibrated frame scores in [0, 1], ndarray of shape (n_articles, n_frames)."""

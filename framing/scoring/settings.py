@@ -10,6 +10,10 @@ from dataclasses import dataclass
 _CALIBRATIONS = ("reference", "corpus", "none")
 _BASELINES = ("reference", "corpus", "zero")
 _WEIGHTINGS = ("softmax", "top", "uniform")
+#: Settings added after scores were first stored -> the value at which they are left out of
+#: :attr:`ScoringSettings.sha256` (the default: a calibration stored before still matches it;
+#: it simply carries no per-language anchors).
+_HASHED_UNLESS = {"language_calibration": True}
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,14 @@ class ScoringSettings:
     off_topic_threshold : float, default 0.3
         An article whose relevance (max calibrated embedding score over frames) is
         below this is flagged ``off_topic``.
+    language_calibration : bool, default True
+        With ``calibration="reference"``, calibrate an article whose ``language`` column is
+        one with bundled background sentences (Urdu, Hindi, Russian, Persian, Pashto) between
+        frame anchors of that language: the English anchors mapped through a linear fit of
+        the translated background sentences' similarities on the English ones
+        (:mod:`framing.scoring.languages`), when the encoder aligns the language with
+        English. English articles, and articles without a language, use the English
+        anchors either way.
     axis_baseline : {"reference", "corpus", "zero"}, default "reference"
         Baseline position subtracted from sentence positions: the mean position of the
         codebook's neutral ``reference`` sentences (falls back to the bundled generic
@@ -129,6 +141,7 @@ class ScoringSettings:
     lexicon_inflections: bool = True
     per_tokens: int = 1000
     off_topic_threshold: float = 0.3
+    language_calibration: bool = True
     axis_baseline: str = "reference"
     axis_weighting: str = "softmax"
     axis_temperature: float = 0.1
@@ -188,6 +201,8 @@ class ScoringSettings:
             bad("axis_dead_zone", "a number >= 0")
         if self.axis_gate is not None and not (isinstance(self.axis_gate, (int, float)) and self.axis_gate > 0):
             bad("axis_gate", "None or a positive number")
+        if not isinstance(self.language_calibration, bool):
+            bad("language_calibration", "True or False")
         if not 0 <= self.axis_leaning_band < 1:
             bad("axis_leaning_band", "a number in [0, 1)")
         if self.axis_scale is not None and not self.axis_scale > 0:
@@ -212,8 +227,16 @@ class ScoringSettings:
 
     @property
     def sha256(self) -> str:
-        """Hash of the settings that change scores (batch sizes excluded)."""
+        """Hash of the settings that change scores (batch sizes excluded).
+
+        Settings added later are left out while they have the value that reproduces the
+        scores of before (:data:`_HASHED_UNLESS`), so calibrations and results stored
+        earlier still match the default settings.
+        """
         data = self.to_dict()
         data.pop("batch_size")
         data.pop("embed_batch_size")
+        for name, value in _HASHED_UNLESS.items():
+            if data[name] == value:
+                data.pop(name)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

@@ -258,6 +258,11 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         Weights of the three distances (normalised to sum 1): cosine distance of the
         document embeddings, cosine distance of tf-idf vectors, Jaccard distance of
         actor sets.
+    embedding_scale : float, default 1.0
+        Multiplies the embedding distance before it is weighted: an encoder that puts all
+        news close together (multilingual-e5's cosines sit between 0.75 and 0.9) needs its
+        distances stretched to the range the threshold was chosen for
+        (:func:`embedding_distance_scale` gives the encoder's value; 1 for MiniLM).
     linkage : {"average", "complete", "single"}, default "average"
     max_exact : int, default 4000
         Above this many articles the neighbour-graph path is used instead of a full
@@ -313,6 +318,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         embedding_weight: float = 0.5,
         text_weight: float = 0.3,
         actor_weight: float = 0.2,
+        embedding_scale: float = 1.0,
         linkage: str = "average",
         max_exact: int = 4000,
         max_component: int = 3000,
@@ -328,6 +334,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.embedding_weight = embedding_weight
         self.text_weight = text_weight
         self.actor_weight = actor_weight
+        self.embedding_scale = embedding_scale
         self.linkage = linkage
         self.max_exact = max_exact
         self.max_component = max_component
@@ -434,6 +441,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         weights = np.array([self.embedding_weight, self.text_weight, self.actor_weight], dtype=float)
         if (weights < 0).any() or weights.sum() <= 0:
             raise ValueError(f"distance weights must be >= 0 with a positive sum, got {weights.tolist()}")
+        if not (np.isfinite(self.embedding_scale) and self.embedding_scale > 0):
+            raise ValueError(f"embedding_scale must be a positive number, got {self.embedding_scale!r}")
         if not self.distance_threshold > 0:
             raise ValueError(f"distance_threshold must be > 0, got {self.distance_threshold!r}")
         if self.linkage not in ("average", "complete", "single"):
@@ -441,8 +450,12 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         return X.reset_index(drop=True), vectors / norms
 
     def _weights(self) -> np.ndarray:
+        """The three distance weights, normalised to sum 1, the embedding one times
+        ``embedding_scale`` (so the scale stretches the embedding distance only)."""
         w = np.array([self.embedding_weight, self.text_weight, self.actor_weight], dtype=float)
-        return w / w.sum()
+        w = w / w.sum()
+        w[0] *= float(self.embedding_scale)
+        return w
 
     # ------------------------------------------------------------------ distances
     def _pair_distance(self, feats: _Features, i: np.ndarray, j: np.ndarray) -> np.ndarray:

@@ -86,6 +86,7 @@ def events_command(
         from framing.codebook import Codebook
         from framing.embed import article_vectors
         from framing.encoders import resolve_encoder
+        from framing.encoders.spread import event_distance_scale
         from framing.events import cluster_events
         from framing.export import export_tables, file_manifest
         from framing.ingest import load
@@ -100,7 +101,8 @@ def events_command(
         frame = corpus.to_frame()
         progress("events", 0, 1)
         events = cluster_events(frame, vectors, codebook=book, distance_threshold=threshold,
-                                date_window_days=window or None)
+                                date_window_days=window or None,
+                                embedding_scale=event_distance_scale(model.model_id))
         progress("events", 1, 1)
         progress.close()
         table = frame[["article_id", "outlet", "published", "title"]].merge(events, on="article_id", how="left")
@@ -108,7 +110,8 @@ def events_command(
         singletons = int((table.drop_duplicates("event_id")["event_size"] == 1).sum())
         if out is not None:
             manifest = {"encoder": model.model_id, "codebook": {"id": book.id, "sha256": book.sha256},
-                        "parameters": {"distance_threshold": threshold, "date_window_days": window or None},
+                        "parameters": {"distance_threshold": threshold, "date_window_days": window or None,
+                                       "embedding_scale": event_distance_scale(model.model_id)},
                         "inputs": file_manifest(paths or []), "n_articles": len(corpus)}
             written = export_tables({"events": table}, out, format=fmt, manifest=manifest,
                                     neutralise_formulas=not raw_cells)

@@ -398,7 +398,10 @@ class Results(FolderIO):
 
     def cluster_events(self, **params) -> pd.DataFrame:
         """Cluster the articles into events (:func:`framing.events.cluster_events`) from the
-        stored articles and document vectors; the texts are streamed, never all in memory."""
+        stored articles and document vectors; the texts are streamed, never all in memory.
+        The embedding distances are scaled for the run's encoder
+        (:func:`framing.encoders.spread.event_distance_scale`) unless ``embedding_scale`` is given."""
+        from framing.encoders.spread import event_distance_scale
         from framing.events import cluster_events
 
         frame = self.query("SELECT article_id, outlet, published, title FROM articles")
@@ -414,6 +417,7 @@ class Results(FolderIO):
                 offset += 2048
 
         params.setdefault("random_state", self.settings.random_state)
+        params.setdefault("embedding_scale", event_distance_scale(self.encoder_id))
         events = cluster_events(frame, np.asarray(self.doc_vectors), codebook=self.codebook, texts=texts(), **params)
         self._store_events(events)
         return events

@@ -232,12 +232,23 @@ def _days(published: pd.Series) -> np.ndarray:
 class _Features:
     """What the distance needs, for all articles."""
 
-    def __init__(self, vectors, tfidf, actors, days):
+    def __init__(self, vectors, tfidf, actors, days, languages=None):
         self.vectors = vectors
         self.tfidf = tfidf
         self.actors = actors
         self.actor_sizes = np.asarray(actors.sum(axis=1)).ravel()
         self.days = days
+        self.languages = languages  # integer codes, -1 = unknown; None = one language
+
+
+def _language_codes(frame: pd.DataFrame):
+    """Integer language codes of the rows (-1 where unknown), or None when fewer than two
+    languages are known (then every pair is compared the same way)."""
+    if "language" not in frame:
+        return None
+    lang = frame["language"].astype("string").str.strip().str.lower().replace("", pd.NA)
+    codes, uniques = pd.factorize(lang)
+    return codes.astype(np.int64) if len(uniques) > 1 else None
 
 
 class EventClusterer(ClusterMixin, BaseEstimator):
@@ -263,6 +274,12 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         news close together (multilingual-e5's cosines sit between 0.75 and 0.9) needs its
         distances stretched to the range the threshold was chosen for
         (:func:`embedding_distance_scale` gives the encoder's value; 1 for MiniLM).
+    cross_language_threshold : float, default 0.35
+        Two articles whose ``language`` column values differ (both known) share no words
+        or actor spellings to compare, so their distance is the scaled embedding distance
+        alone, and it must be below this value (instead of ``distance_threshold`` for the
+        combined distance). On the bundled paired reports (multilingual encoder) the same
+        report in two languages sits at 0.13-0.28 and different reports at 0.38-0.51.
     linkage : {"average", "complete", "single"}, default "average"
     max_exact : int, default 4000
         Above this many articles the neighbour-graph path is used instead of a full
@@ -319,6 +336,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         text_weight: float = 0.3,
         actor_weight: float = 0.2,
         embedding_scale: float = 1.0,
+        cross_language_threshold: float = 0.35,
         linkage: str = "average",
         max_exact: int = 4000,
         max_component: int = 3000,
@@ -335,6 +353,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.text_weight = text_weight
         self.actor_weight = actor_weight
         self.embedding_scale = embedding_scale
+        self.cross_language_threshold = cross_language_threshold
         self.linkage = linkage
         self.max_exact = max_exact
         self.max_component = max_component
@@ -394,7 +413,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                 dates.iloc[row] = pd.Timestamp(day)
                 source[row] = where
         self.dates_, self.date_sources_ = dates, source
-        feats = _Features(vectors, tfidf, _actor_matrix(self.actors_), _days(dates))
+        feats = _Features(vectors, tfidf, _actor_matrix(self.actors_), _days(dates), _language_codes(frame))
         if n <= self.max_exact:
             raw = self._cluster_dense(feats, np.arange(n))
         else:
@@ -443,6 +462,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             raise ValueError(f"distance weights must be >= 0 with a positive sum, got {weights.tolist()}")
         if not (np.isfinite(self.embedding_scale) and self.embedding_scale > 0):
             raise ValueError(f"embedding_scale must be a positive number, got {self.embedding_scale!r}")
+        if not self.cross_language_threshold > 0:
+            raise ValueError(f"cross_language_threshold must be > 0, got {self.cross_language_threshold!r}")
         if not self.distance_threshold > 0:
             raise ValueError(f"distance_threshold must be > 0, got {self.distance_threshold!r}")
         if self.linkage not in ("average", "complete", "single"):
@@ -462,8 +483,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         """Combined distance of the pairs (i[k], j[k]), shape (len(i),)."""
         w = self._weights()
         d = np.zeros(len(i))
+        embedding = 1.0 - np.einsum("ij,ij->i", feats.vectors[i], feats.vectors[j])
         if w[0]:
-            d += w[0] * (1.0 - np.einsum("ij,ij->i", feats.vectors[i], feats.vectors[j]))
+            d += w[0] * embedding
         if w[1]:
             cos = np.asarray(feats.tfidf[i].multiply(feats.tfidf[j]).sum(axis=1)).ravel()
             d += w[1] * (1.0 - cos)
@@ -471,7 +493,18 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             inter = np.asarray(feats.actors[i].multiply(feats.actors[j]).sum(axis=1)).ravel()
             union = feats.actor_sizes[i] + feats.actor_sizes[j] - inter
             d += w[2] * np.where(union > 0, 1.0 - inter / np.maximum(union, 1), 1.0)
-        return np.clip(d, 0.0, None) + self._date_penalty(feats.days[i], feats.days[j])
+        d = np.clip(d, 0.0, None)
+        if feats.languages is not None:
+            a, b = feats.languages[i], feats.languages[j]
+            cross = (a >= 0) & (b >= 0) & (a != b)
+            d[cross] = self._cross_language(embedding[cross])
+        return d + self._date_penalty(feats.days[i], feats.days[j])
+
+    def _cross_language(self, embedding: np.ndarray) -> np.ndarray:
+        """The distance of articles in two languages from their embedding distance alone,
+        in the units of ``distance_threshold`` (so one threshold serves every pair)."""
+        scaled = np.clip(embedding, 0.0, None) * float(self.embedding_scale)
+        return scaled * (float(self.distance_threshold) / float(self.cross_language_threshold))
 
     def _pair_distances(self, feats: _Features, i: np.ndarray, j: np.ndarray, chunk: int = 16_384) -> np.ndarray:
         """:meth:`_pair_distance` in chunks: the row-wise sparse products of a chunk of
@@ -513,6 +546,14 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             d -= w[2] * inter
             del inter
         np.clip(d, 0.0, None, out=d)
+        if feats.languages is not None:
+            lang = feats.languages[idx]
+            cross = (lang[:, None] >= 0) & (lang[None, :] >= 0) & (lang[:, None] != lang[None, :])
+            if cross.any():
+                rows, cols = np.nonzero(cross)
+                embedding = 1.0 - np.einsum("ij,ij->i", v[rows], v[cols])
+                d[rows, cols] = self._cross_language(embedding)
+            del cross
         if self.date_window_days is not None:
             days = feats.days[idx]
             with np.errstate(invalid="ignore"):

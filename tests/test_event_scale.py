@@ -108,3 +108,35 @@ def test_results_cluster_events_use_the_encoder_scale(tmp_path):
                               embedding_scale=scale, random_state=result.settings.random_state)
     got = result.events.set_index("article_id").loc[frame["article_id"], "event_id"].to_numpy()
     assert (pd.Series(got).factorize()[0] == pd.Series(expected["event_id"]).factorize()[0]).all()
+
+
+def _two_reports(languages):
+    """Two articles with no word in common and near-identical vectors, tagged ``languages``."""
+    frame = pd.DataFrame({
+        "article_id": ["a", "b"], "outlet": ["X", "Y"], "published": ["2024-03-04"] * 2,
+        "title": ["", ""], "text": ["alpha beta gamma delta", "epsilon zeta eta theta"],
+        "language": languages,
+    })
+    vectors = np.array([[1.0, 0.0], [0.995, np.sqrt(1 - 0.995 ** 2)]])  # embedding distance 0.005
+    return frame, vectors
+
+
+def test_articles_in_two_languages_are_compared_on_embeddings_alone():
+    """Words and actor spellings cannot match across languages: a pair in two languages is judged by
+    its scaled embedding distance against ``cross_language_threshold``; the same pair tagged with
+    one language (or one unknown) keeps the combined distance, where sharing no word and no actor
+    costs 0.5 (scale 30: 0.5 + 0.5 * 0.005 * 30 = 0.575 > 0.55)."""
+    frame, vectors = _two_reports(["en", "ur"])
+    assert cluster_events(frame, vectors, embedding_scale=30.0)["event_id"].nunique() == 1  # 0.15 < 0.35
+    assert cluster_events(frame, vectors, embedding_scale=100.0)["event_id"].nunique() == 2  # 0.5 > 0.35
+    assert cluster_events(frame, vectors, embedding_scale=100.0,
+                          cross_language_threshold=0.6)["event_id"].nunique() == 1
+    for languages in (["en", "en"], ["en", None]):
+        same, vectors = _two_reports(languages)
+        assert cluster_events(same, vectors, embedding_scale=30.0)["event_id"].nunique() == 2, languages
+
+
+def test_cross_language_threshold_must_be_positive():
+    frame, vectors = _two_reports(["en", "ur"])
+    with pytest.raises(ValueError, match="cross_language_threshold"):
+        cluster_events(frame, vectors, cross_language_threshold=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Mapping, Sequence
 
@@ -155,6 +156,14 @@ def _alternation(terms: Sequence[str], inflect: bool, capture: bool = True) -> s
     return "|".join(parts)
 
 
+@functools.lru_cache(maxsize=32_768)
+def _compiled(pattern: str) -> re.Pattern:
+    """``re.compile(pattern, re.IGNORECASE)``, kept: a codebook's few thousand term patterns
+    overflow :mod:`re`'s own cache (512), so every fit (one per partition) compiled them all
+    again; compiled patterns are immutable and safe to share between threads."""
+    return re.compile(pattern, re.IGNORECASE)
+
+
 class LexiconScorer(TransformerMixin, BaseEstimator):
     """Weighted lexicon matches per 1,000 tokens for each frame.
 
@@ -219,15 +228,15 @@ class LexiconScorer(TransformerMixin, BaseEstimator):
                                      "expected > 0")
                 term_frames.setdefault(term, []).append((f, weight))
             terms = [t for t, _ in items]
-            self.patterns_.append(re.compile(_alternation(terms, self.inflections), re.IGNORECASE) if terms else None)
+            self.patterns_.append(_compiled(_alternation(terms, self.inflections)) if terms else None)
             self.terms_.append(terms)
             self.weights_.append(np.array([w for _, w in items]))
         self.all_terms_ = sorted(term_frames, key=_term_order)
         self.term_frames_ = [term_frames[t] for t in self.all_terms_]
-        self.pattern_ = (re.compile(_alternation(self.all_terms_, self.inflections, capture=False), re.IGNORECASE)
+        self.pattern_ = (_compiled(_alternation(self.all_terms_, self.inflections, capture=False))
                          if self.all_terms_ else None)
         # which term a match of pattern_ is: the first term (in pattern order) that matches it whole
-        self.term_regex_ = [re.compile(term_pattern(t, self.inflections), re.IGNORECASE) for t in self.all_terms_]
+        self.term_regex_ = [_compiled(term_pattern(t, self.inflections)) for t in self.all_terms_]
         self.by_first_: dict[str, list[int]] = {}
         for i, t in enumerate(self.all_terms_):
             self.by_first_.setdefault(_fold(t[:1]), []).append(i)

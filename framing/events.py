@@ -273,13 +273,15 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         Multiplies the embedding distance before it is weighted: an encoder that puts all
         news close together (multilingual-e5's cosines sit between 0.75 and 0.9) needs its
         distances stretched to the range the threshold was chosen for
-        (:func:`embedding_distance_scale` gives the encoder's value; 1 for MiniLM).
+        (:func:`framing.encoders.spread.event_distance_scale` gives the encoder's value;
+        1 for MiniLM).
     cross_language_threshold : float, default 0.35
         Two articles whose ``language`` column values differ (both known) share no words
         or actor spellings to compare, so their distance is the scaled embedding distance
         alone, and it must be below this value (instead of ``distance_threshold`` for the
-        combined distance). On the bundled paired reports (multilingual encoder) the same
-        report in two languages sits at 0.13-0.28 and different reports at 0.38-0.51.
+        combined distance). With the multilingual encoder the same report in two languages
+        sits at 0.08-0.36 on the paired test reports, other reports from 0.15 up: the date
+        window, not this threshold, keeps reports of different weeks apart.
     linkage : {"average", "complete", "single"}, default "average"
     max_exact : int, default 4000
         Above this many articles the neighbour-graph path is used instead of a full

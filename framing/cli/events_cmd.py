@@ -100,9 +100,9 @@ def events_command(
         vectors = article_vectors(corpus.articles, model, store, progress=progress.counter("embed"))
         frame = corpus.to_frame()
         progress("events", 0, 1)
+        scale = event_distance_scale(model.model_id)
         events = cluster_events(frame, vectors, codebook=book, distance_threshold=threshold,
-                                date_window_days=window or None,
-                                embedding_scale=event_distance_scale(model.model_id))
+                                date_window_days=window or None, embedding_scale=scale)
         progress("events", 1, 1)
         progress.close()
         table = frame[["article_id", "outlet", "published", "title"]].merge(events, on="article_id", how="left")
@@ -111,7 +111,7 @@ def events_command(
         if out is not None:
             manifest = {"encoder": model.model_id, "codebook": {"id": book.id, "sha256": book.sha256},
                         "parameters": {"distance_threshold": threshold, "date_window_days": window or None,
-                                       "embedding_scale": event_distance_scale(model.model_id)},
+                                       "embedding_scale": scale},
                         "inputs": file_manifest(paths or []), "n_articles": len(corpus)}
             written = export_tables({"events": table}, out, format=fmt, manifest=manifest,
                                     neutralise_formulas=not raw_cells)

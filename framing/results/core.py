@@ -404,10 +404,10 @@ class Results(FolderIO):
         from framing.encoders.spread import event_distance_scale
         from framing.events import cluster_events
 
-        frame = self.query("SELECT article_id, outlet, published, title FROM articles")
-        languages = self._article_languages()
-        if languages:
-            frame["language"] = frame["article_id"].map(languages)
+        columns = set(self.query("DESCRIBE articles")["column_name"])
+        # the language lets the clusterer compare articles in two languages on embeddings alone
+        frame = self.query("SELECT article_id, outlet, published, title"
+                           + (", language" if "language" in columns else "") + " FROM articles")
 
         def texts():
             offset = 0
@@ -424,13 +424,6 @@ class Results(FolderIO):
         events = cluster_events(frame, np.asarray(self.doc_vectors), codebook=self.codebook, texts=texts(), **params)
         self._store_events(events)
         return events
-
-    def _article_languages(self) -> dict[str, str]:
-        """``article_id -> language`` from the articles' ``language`` column (empty without one)."""
-        if "language" not in set(self.query("DESCRIBE articles")["column_name"]):
-            return {}
-        rows = self.query("SELECT article_id, language FROM articles WHERE language IS NOT NULL")
-        return dict(zip(rows["article_id"], rows["language"].astype(str)))
 
     def _store_events(self, events: pd.DataFrame) -> None:
         if self.folder is not None and not isinstance(self._sources.get("scores"), pd.DataFrame):

@@ -338,6 +338,9 @@ def test_big_corpus_is_scored_in_the_background(tmp_path, monkeypatch, encoder):
     from framing.app import jobs
 
     monkeypatch.setattr(jobs, "AUTO_SCORE_LIMIT", 1)  # pretend two articles are a big corpus
+    # two articles refine in about a second: without a pause the refined results can be ready
+    # before the first poll sees the first look (and a page that never showed it opens refined)
+    monkeypatch.setattr(jobs, "REFINE_PAUSE", 5.0)
     rows = [{"id": f"b{i}", "outlet": f"Paper {i}", "date": "2025-02-0%d" % (i + 1), "title": f"Dam report {i}",
              "text": text} for i, text in enumerate([
                  "Engineers warned that the dam could fail. The government blamed foreign saboteurs.",
